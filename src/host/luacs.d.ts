@@ -1,0 +1,257 @@
+/**
+ * The part of the LuaCsForBarotrauma / Barotrauma API that Database IO touches.
+ *
+ * This file is the contract between `src/host` (the only code that may use these globals) and the
+ * simulated runtime in `test/sim`, which implements exactly this surface with the same call
+ * conventions. Sources: ../shared/reference/luacs-api.md.
+ *
+ * Conventions (see docs/platform.md):
+ * - globals, namespaces and static classes are called with `.` (this: void);
+ * - C# instance members are called with `:` (TSTL's default for interface methods), which
+ *   MoonSharp accepts for CLR methods;
+ * - C# lists that LuaCs converts are 1-based Lua tables (declared as arrays); enumerables that stay
+ *   userdata are declared LuaIterable.
+ * @noSelfInFile
+ */
+
+declare const SERVER: boolean;
+declare const CLIENT: boolean;
+
+declare type HookMethodType = number & { readonly __hookMethodType: unique symbol };
+
+/** Harmony parameter table: arguments by C# parameter name. */
+declare interface PatchParams {
+    [name: string]: unknown;
+    PreventExecution: boolean;
+    ReturnValue: unknown;
+}
+
+/**
+ * A Hook.Patch callback. Returning any value (even nil) replaces the method's return value, so
+ * callbacks must end without a return statement unless they mean it.
+ */
+declare type PatchCallback = (this: void, instance: unknown, ptable: PatchParams) => void;
+
+declare namespace Hook {
+    const HookMethodType: { readonly Before: HookMethodType; readonly After: HookMethodType };
+    function Add(eventName: string, id: string, fn: (this: void, ...args: any[]) => unknown): void;
+    function Remove(eventName: string, id: string): void;
+    function Call(eventName: string, ...args: unknown[]): unknown;
+    /** Throws (a string) when the class or method cannot be resolved. */
+    function Patch(id: string, className: string, methodName: string, paramTypes: string[], fn: PatchCallback, hookType?: HookMethodType): string;
+    function Patch(id: string, className: string, methodName: string, fn: PatchCallback, hookType?: HookMethodType): string;
+    function RemovePatch(id: string, className: string, methodName: string, hookType: HookMethodType): boolean;
+}
+
+declare interface Vector2 { readonly X: number; readonly Y: number }
+
+declare interface Identifier {
+    readonly Value: string;
+}
+
+declare interface ItemPrefab {
+    readonly Identifier: Identifier;
+    readonly Name: LocalizedString;
+    readonly Category: number;
+    readonly Tags: LuaIterable<Identifier>;
+    readonly MaxStackSize: number;
+}
+
+declare interface LocalizedString { readonly Value: string }
+
+declare namespace ItemPrefab {
+    /** nil when no prefab of that identifier is loaded. */
+    function GetItemPrefab(identifier: string): ItemPrefab | undefined;
+}
+
+declare interface Submarine {
+    readonly Info: { readonly Name: string };
+}
+
+declare namespace Submarine {
+    const MainSub: Submarine | undefined;
+}
+
+declare interface Character {
+    readonly Name: string;
+    readonly IsDead: boolean;
+    readonly ID: number;
+    readonly WorldPosition: Vector2;
+    readonly SelectedItem: Item | undefined;
+    readonly Inventory: Inventory;
+}
+
+declare interface Client {
+    readonly Name: string;
+    readonly SessionId: number;
+    readonly Connection: NetworkConnection;
+    readonly Character: Character | undefined;
+    HasPermission(permission: number): boolean;
+}
+
+declare interface NetworkConnection { readonly __connection: unique symbol }
+
+declare namespace Client {
+    const ClientList: Client[];
+}
+
+declare interface ItemComponent {
+    readonly Name: string;
+    readonly Item: Item;
+}
+
+declare interface ItemContainer extends ItemComponent {
+    readonly Inventory: ItemInventory;
+    readonly Capacity: number;
+}
+
+declare interface MemoryComponent extends ItemComponent {
+    /** Saved with the item. The setter truncates to MaxValueLength except while a sub loads. */
+    Value: string;
+    readonly MaxValueLength: number;
+}
+
+declare interface Powered extends ItemComponent {
+    readonly Voltage: number;
+    readonly MinVoltage: number;
+    readonly HasPower: boolean;
+}
+
+declare interface Inventory {
+    readonly Capacity: number;
+    readonly AllItems: LuaIterable<Item>;
+    /** Safe copy of every item (1-based table). */
+    readonly AllItemsMod: Item[];
+    TryPutItem(item: Item, user: Character | undefined, allowedSlots?: unknown, createNetworkEvent?: boolean, ignoreCondition?: boolean): boolean;
+    TryPutItem(item: Item, slotIndex: number, allowSwapping: boolean, allowCombine: boolean, user: Character | undefined, createNetworkEvent?: boolean, ignoreCondition?: boolean): boolean;
+    CanBePut(item: Item): boolean;
+    CanBePutInSlot(item: Item, slot: number, ignoreCondition?: boolean): boolean;
+    /** First item in the slot (0-based). */
+    GetItemAt(slot: number): Item | undefined;
+    /** Every item in the slot (0-based), as a 1-based table. */
+    GetItemsAt(slot: number): Item[];
+    FindIndex(item: Item): number;
+    IsEmpty(): boolean;
+    RemoveItem(item: Item): void;
+}
+
+declare interface ItemInventory extends Inventory {
+    readonly Container: ItemContainer;
+}
+
+declare interface Item {
+    /** ushort entity id: key tables by this, never by the userdata itself. */
+    readonly ID: number;
+    readonly Prefab: ItemPrefab;
+    readonly Name: string;
+    Condition: number;
+    readonly MaxCondition: number;
+    readonly ConditionPercentage: number;
+    readonly IsFullCondition: boolean;
+    Quality: number;
+    Tags: string;
+    readonly Removed: boolean;
+    readonly WorldPosition: Vector2;
+    readonly Submarine: Submarine | undefined;
+    readonly OwnInventory: ItemInventory | undefined;
+    /** One inventory per ItemContainer component, in component order (1-based table). */
+    readonly OwnInventories: ItemInventory[];
+    readonly ParentInventory: Inventory | undefined;
+    readonly Container: Item | undefined;
+    StolenDuringRound: boolean;
+    AllowStealing: boolean;
+    readonly Illegitimate: boolean;
+    OriginalOutpost: string;
+    Description: string;
+    HasTag(tag: string): boolean;
+    AddTag(tag: string): void;
+    ReplaceTag(tag: string, newTag: string): void;
+    GetComponentString(componentName: "ItemContainer"): ItemContainer | undefined;
+    GetComponentString(componentName: "MemoryComponent"): MemoryComponent | undefined;
+    GetComponentString(componentName: "Powered"): Powered | undefined;
+    GetComponentString(componentName: string): ItemComponent | undefined;
+}
+
+declare namespace Item {
+    /** Converted to a fresh Lua table on every access: O(n), never call it per tick. */
+    const ItemList: Item[];
+}
+
+declare interface EntitySpawner {
+    AddItemToSpawnQueue(prefab: ItemPrefab, inventory: Inventory, condition?: number, quality?: number, onSpawned?: (this: void, item: Item) => void, spawnIfInventoryFull?: boolean): void;
+    AddItemToSpawnQueue(prefab: ItemPrefab, position: Vector2, condition?: number, quality?: number, onSpawned?: (this: void, item: Item) => void): void;
+    AddEntityToRemoveQueue(item: Item): void;
+    AddItemToRemoveQueue(item: Item): void;
+}
+
+declare namespace Entity {
+    const Spawner: EntitySpawner;
+}
+
+declare interface IWriteMessage {
+    WriteBoolean(v: boolean): void;
+    WriteByte(v: number): void;
+    WriteUInt16(v: number): void;
+    WriteInt32(v: number): void;
+    WriteUInt32(v: number): void;
+    WriteVariableUInt32(v: number): void;
+    WriteDouble(v: number): void;
+    WriteString(v: string): void;
+}
+
+declare interface IReadMessage {
+    ReadBoolean(): boolean;
+    ReadByte(): number;
+    ReadUInt16(): number;
+    ReadInt32(): number;
+    ReadUInt32(): number;
+    ReadVariableUInt32(): number;
+    ReadDouble(): number;
+    ReadString(): string;
+}
+
+declare namespace Networking {
+    function Start(name: string): IWriteMessage;
+    function Receive(name: string, fn: (this: void, msg: IReadMessage, client: Client | undefined) => void): void;
+    /** Server: broadcast, or to one connection. Client: to the server. */
+    function Send(msg: IWriteMessage, connection?: NetworkConnection): void;
+}
+
+declare interface GameSession {
+    readonly Campaign: unknown;
+    readonly RoundDuration: number;
+}
+
+declare namespace Game {
+    const IsMultiplayer: boolean;
+    const IsSingleplayer: boolean;
+    const IsDedicated: boolean;
+    const SaveFolder: string;
+    const GameSession: GameSession | undefined;
+    const RoundStarted: boolean;
+    function AddCommand(name: string, help: string, onExecute: (this: void, args: string[]) => void, getValidArgs?: unknown, isCheat?: boolean): void;
+    function RemoveCommand(name: string): void;
+    function AssignOnClientRequestExecute(names: string, onExecute: (this: void, client: Client, cursor: Vector2, args: string[]) => void): void;
+}
+
+declare namespace File {
+    /** Every File function throws (a string) for a path outside the allowed folders. */
+    function Read(path: string): string;
+    function Write(path: string, text: string): void;
+    function Exists(path: string): boolean;
+    function Delete(path: string): void;
+    function CreateDirectory(path: string): boolean;
+    function DirectoryExists(path: string): boolean;
+    function GetFiles(path: string): string[];
+}
+
+declare namespace Timer {
+    /** Seconds since the game started. */
+    function GetTime(): number;
+}
+
+/** 1 << 0 .. : ClientPermissions flags used by the console-command permission check. */
+declare namespace ClientPermissions {
+    const ConsoleCommands: number;
+}
+
