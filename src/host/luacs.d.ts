@@ -55,6 +55,8 @@ declare interface ItemPrefab {
     readonly Category: number;
     readonly Tags: LuaIterable<Identifier>;
     readonly MaxStackSize: number;
+    /** The prefab's max condition (spawn conditions are absolute values). */
+    readonly Health: number;
 }
 
 declare interface LocalizedString { readonly Value: string }
@@ -70,6 +72,8 @@ declare interface Submarine {
 
 declare namespace Submarine {
     const MainSub: Submarine | undefined;
+    /** True while Submarine.Unload removes every item at the end of a round (item.removed fires for each). */
+    const Unloading: boolean;
 }
 
 declare interface Character {
@@ -163,6 +167,8 @@ declare interface Item {
     readonly Illegitimate: boolean;
     OriginalOutpost: string;
     Description: string;
+    /** Immediate, unsynced removal: only for items that must not reach a save (use the remove queue otherwise). */
+    Remove(): void;
     HasTag(tag: string): boolean;
     AddTag(tag: string): void;
     ReplaceTag(tag: string, newTag: string): void;

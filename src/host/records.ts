@@ -1,0 +1,49 @@
+/**
+ * Converting a real item (and everything inside it) into an ItemRecord. Spawning records back into
+ * the world is in spawner.ts.
+ */
+import type { ContainedRecord, ItemRecord } from "../core/record";
+import { prefabIdOf } from "./devices";
+
+function roundPercent(value: number): number {
+    if (value !== value) return 0; // NaN
+    if (value <= 0) return 0;
+    if (value >= 100) return 100;
+    return math.floor(value * 100 + 0.5) / 100;
+}
+
+export function conditionPercentOf(item: Item): number {
+    if (item.MaxCondition <= 0) return 100;
+    return roundPercent((item.Condition / item.MaxCondition) * 100);
+}
+
+export function readRecord(item: Item): ItemRecord {
+    const outpost = item.OriginalOutpost ?? "";
+    const contents: ContainedRecord[] = [];
+    const inventories = item.OwnInventories;
+    if (inventories !== undefined) {
+        for (let c = 0; c < inventories.length; c++) {
+            const inventory = inventories[c];
+            for (let slot = 0; slot < inventory.Capacity; slot++) {
+                for (const child of inventory.GetItemsAt(slot)) {
+                    contents.push({ container: c, slot, record: readRecord(child) });
+                }
+            }
+        }
+    }
+    return {
+        identifier: prefabIdOf(item),
+        quality: item.Quality ?? 0,
+        condition: conditionPercentOf(item),
+        stolen: item.StolenDuringRound === true || outpost !== "",
+        outpost,
+        contents,
+    };
+}
+
+/** Units of a record including everything nested in it (a toolbox with 5 wrenches is 6). */
+export function unitsIn(record: ItemRecord): number {
+    let n = 1;
+    for (const child of record.contents) n += unitsIn(child.record);
+    return n;
+}

@@ -1,0 +1,83 @@
+/**
+ * Items on their way out of the world.
+ *
+ * A unit moves from the world into a database only when its item is really gone: removals are
+ * queued by the game and land on the next update, so until then the item still exists and the
+ * database must not count it yet. Each queued removal is remembered here with what to do once the
+ * item is gone (insert its record, return leased units, or nothing for an item whose units the
+ * database already holds).
+ *
+ * A capture cannot wait for the queue: the game serializes the submarine right away. `settleAll`
+ * therefore removes every pending item at once (unsynced, which is fine at a save: a transition
+ * unloads everything next, and singleplayer has no clients) and runs its callback, so the save
+ * holds each unit exactly once. A removal that never lands (the game's queue was reset at round
+ * end) leaves the item in the world and the database untouched: nothing is lost either way.
+ */
+import { problem } from "./log";
+
+type OnGone = (this: void) => void;
+
+interface Pending {
+    readonly item: Item;
+    readonly onGone: OnGone;
+    readonly what: string;
+}
+
+export class RemovalLedger {
+    private pending = new LuaMap<number, Pending>();
+    private count = 0;
+
+    /** Queues `item` (and everything inside it) for removal; `onGone` runs once when it is gone. */
+    queue(item: Item, what: string, onGone: OnGone): boolean {
+        if (this.pending.has(item.ID)) return false;
+        this.pending.set(item.ID, { item, onGone, what });
+        this.count++;
+        Entity.Spawner.AddItemToRemoveQueue(item);
+        return true;
+    }
+
+    isPending(itemId: number): boolean {
+        return this.pending.has(itemId);
+    }
+
+    get size(): number {
+        return this.count;
+    }
+
+    /** item.removed: the game removed the item. During an unload it is in the save: forget it. */
+    onItemRemoved(item: Item, unloading: boolean): void {
+        const entry = this.pending.get(item.ID);
+        if (entry === undefined || entry.item !== item) return;
+        this.pending.delete(item.ID);
+        this.count--;
+        if (unloading) return;
+        const [success, err] = pcall(entry.onGone);
+        if (!success) problem(string.format("after removing %s: %s", entry.what, err));
+    }
+
+    /** Before a capture: finish every pending removal now. */
+    settleAll(): void {
+        const entries: Pending[] = [];
+        for (const [, entry] of this.pending) entries.push(entry);
+        table.sort(entries, (a, b) => a.item.ID < b.item.ID);
+        for (const entry of entries) {
+            if (!entry.item.Removed) entry.item.Remove();
+            // Remove() fires item.removed, which normally ran the callback; make sure it ran once.
+            if (this.pending.has(entry.item.ID)) this.onItemRemoved(entry.item, false);
+        }
+    }
+
+    /** Lua is stopping: run the callbacks (the game's queue still removes the items). */
+    settleCallbacksOnly(): void {
+        const entries: Pending[] = [];
+        for (const [, entry] of this.pending) entries.push(entry);
+        table.sort(entries, (a, b) => a.item.ID < b.item.ID);
+        for (const entry of entries) this.onItemRemoved(entry.item, false);
+    }
+
+    /** A new round: nothing pending survives an unload. */
+    clear(): void {
+        this.pending = new LuaMap<number, Pending>();
+        this.count = 0;
+    }
+}

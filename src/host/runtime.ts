@@ -1,0 +1,74 @@
+/**
+ * The host adapter's composition root: builds the store and every host service, wires them to
+ * the game, and exposes them to the features and the public API. Only the side that owns the data
+ * (a server, or the game itself in singleplayer) builds any of this.
+ */
+import { DatabaseStore } from "../core/store";
+import { LifecycleBinding } from "./lifecycle";
+import { RemovalLedger } from "./removals";
+import { Transfer } from "./transfer";
+import { IngestPolicy } from "./policy";
+import { AuditLog } from "./audit";
+import { loadConfig } from "./config";
+import { problem } from "./log";
+import { registerCommands } from "./commands";
+
+export interface HostServices {
+    readonly store: DatabaseStore;
+    readonly lifecycle: LifecycleBinding;
+    readonly removals: RemovalLedger;
+    readonly transfer: Transfer;
+    readonly audit: AuditLog;
+    readonly now: (this: void) => number;
+}
+
+const HOOK = "databaseio.host.";
+
+export function now(): number {
+    return Timer.GetTime();
+}
+
+/** True where the database lives: a server, or singleplayer (CLIENT only, no network). */
+export function isAuthority(): boolean {
+    return SERVER || (CLIENT && Game.IsSingleplayer);
+}
+
+export function startHost(): HostServices {
+    const config = loadConfig();
+    const store = new DatabaseStore({
+        isKnownIdentifier: (identifier) => ItemPrefab.GetItemPrefab(identifier) !== undefined,
+        limits: () => ({ maxUnits: config.maxUnits, maxKeys: config.maxKeys }),
+        onListenerError: (message) => problem(message),
+    });
+    const removals = new RemovalLedger();
+    const lifecycle = new LifecycleBinding(store, now, true);
+    const transfer = new Transfer(store, removals, new IngestPolicy(store), now);
+    const audit = new AuditLog();
+    const services: HostServices = { store, lifecycle, removals, transfer, audit, now };
+
+    store.subscribe("databaseio.audit", (event) => {
+        audit.record(event, now());
+    });
+    // Order matters: pending removals settle before anything is encoded.
+    lifecycle.beforeCapture.add("removals", (reason) => {
+        if (reason === "stop") {
+            transfer.settleForStop();
+            removals.settleCallbacksOnly();
+        } else {
+            removals.settleAll();
+        }
+    });
+    lifecycle.afterRebuild.add("transfer", () => {
+        removals.clear();
+        transfer.reset();
+    });
+    Hook.Add("item.removed", HOOK + "removals", (item: Item) => {
+        removals.onItemRemoved(item, Submarine.Unloading === true);
+    });
+    Hook.Add("think", HOOK + "sweep", () => {
+        transfer.sweep();
+    });
+    lifecycle.install();
+    registerCommands({ store, lifecycle, audit, transfer, now, isLiveLeaseOwner: () => true });
+    return services;
+}

@@ -1,0 +1,234 @@
+/**
+ * Moving units between the world and a database, for every device and the public API.
+ *
+ * Ingest (world -> database): the item is queued for removal and its record enters the database
+ * only when the item is really gone (see removals.ts). Units waiting for that count against the
+ * database's limits, so the insert cannot be refused afterwards except by a fault; if it is, the
+ * record is spawned back where the item was (never voided).
+ *
+ * Extract (database -> world): the units move into a short-lived lease owned by the spawner, so a
+ * save in the middle holds them exactly once; each unit is consumed from that lease when its item
+ * has landed in the target inventory. A unit that landed anywhere else is removed again and goes
+ * back to the database. A spawn the game never performs times out and its units return; if it
+ * lands late, its lease is over and the item is removed again.
+ */
+import type { DatabaseStore } from "../core/store";
+import type { ItemRecord } from "../core/record";
+import { keyIdentifier, keyQuality, makeKey, normalizeDatabaseId } from "../core/keys";
+import type { ItemKey } from "../core/keys";
+import { ok, refuse, Result } from "../core/result";
+import type { IngestPolicy } from "./policy";
+import { readRecord, unitsIn } from "./records";
+import type { RemovalLedger } from "./removals";
+import { canSpawn, spawnRecord } from "./spawner";
+import { problem, warn } from "./log";
+
+export interface ExtractRequest {
+    readonly dbId: string;
+    readonly key: ItemKey;
+    readonly amount: number;
+    readonly target: Inventory;
+    readonly source: string;
+    /** Exact entry to take instead of aggregated units (amount must then be 1). */
+    readonly exactId?: number;
+}
+
+export interface ExtractTicket {
+    readonly leaseId: number;
+    readonly units: number;
+}
+
+interface SpawnLease {
+    readonly leaseId: number;
+    readonly epoch: number;
+    readonly dbId: string;
+    outstanding: number;
+    readonly startedAt: number;
+}
+
+/** Seconds after which a spawn the game never performed is given up and its units return. */
+const SPAWN_TIMEOUT = 5;
+
+export class Transfer {
+    /** Units queued for removal per database, not yet inserted (they count against limits). */
+    private readonly reserved = new LuaMap<string, number>();
+    private spawnLeases = new LuaMap<number, SpawnLease>();
+    floorDrops = 0;
+
+    constructor(
+        private readonly store: DatabaseStore,
+        private readonly removals: RemovalLedger,
+        private readonly policy: IngestPolicy,
+        private readonly now: (this: void) => number,
+    ) {}
+
+    reservedUnits(dbId: string): number {
+        return this.reserved.get(normalizeDatabaseId(dbId)) ?? 0;
+    }
+
+    private reserve(dbId: string, n: number): void {
+        this.reserved.set(dbId, (this.reserved.get(dbId) ?? 0) + n);
+    }
+
+    /**
+     * Takes `item` (with everything inside it) into database `dbId`. The item stays in the world
+     * until the game removes it; a refusal leaves it where it is.
+     */
+    ingest(item: Item, rawDbId: string, source: string): Result<ItemRecord> {
+        const dbId = normalizeDatabaseId(rawDbId);
+        if (this.removals.isPending(item.ID)) return refuse("pending", "that item is already on its way in");
+        const allowed = this.policy.check(item, dbId, this.reservedUnits(dbId));
+        if (!allowed.ok) return allowed;
+        const record = readRecord(item);
+        const units = unitsIn(record);
+        const origin = item.ParentInventory;
+        this.reserve(dbId, units);
+        this.removals.queue(item, record.identifier, () => {
+            this.reserve(dbId, -units);
+            this.insertRecord(dbId, record, source, origin);
+        });
+        return ok(record);
+    }
+
+    private insertRecord(dbId: string, record: ItemRecord, source: string, origin: Inventory | undefined): void {
+        const result = this.store.transaction(dbId, source).insert(record, 1).commit();
+        if (result.ok) return;
+        // Never void: the item is gone, so it comes back as a new one where it was.
+        problem(string.format("could not store %s in '%s' (%s): returning it", record.identifier, dbId, result.message));
+        if (origin !== undefined && canSpawn(record).ok) {
+            spawnRecord(record, origin, undefined, (landed) => {
+                if (!landed.placed) {
+                    this.floorDrops++;
+                    warn(string.format("%s returned to the floor (no room where it was)", record.identifier));
+                }
+            });
+        } else {
+            this.floorDrops++;
+            problem(string.format("%s could not be returned: no prefab or no place", record.identifier));
+        }
+    }
+
+    /** Spawns `amount` units of `key` into `target`. Units that cannot be placed go back. */
+    extract(request: ExtractRequest): Result<ExtractTicket> {
+        const dbId = normalizeDatabaseId(request.dbId);
+        const amount = request.amount;
+        if (type(amount) !== "number" || amount !== math.floor(amount) || amount < 1 || amount > 1000) {
+            return refuse("bad_amount", "the amount must be a whole number from 1 to 1000");
+        }
+        const probe: ItemRecord = { identifier: keyIdentifier(request.key), quality: keyQuality(request.key), condition: 100, stolen: false, outpost: "", contents: [] };
+        const spawnable = canSpawn(probe);
+        if (!spawnable.ok) return spawnable;
+        const opened = this.store.openLease(dbId, "spawn:" + request.source);
+        if (!opened.ok) return opened;
+        const lease = opened.value;
+        const tx = this.store.transaction(dbId, request.source);
+        if (request.exactId !== undefined) {
+            if (amount !== 1) return this.abandon(lease.id, lease.epoch, refuse("bad_amount", "an exact entry is one unit"));
+            tx.leaseOutExact(lease.id, request.exactId);
+        } else {
+            tx.leaseOut(lease.id, request.key, amount);
+        }
+        const moved = tx.commit();
+        if (!moved.ok) return this.abandon(lease.id, lease.epoch, moved);
+        const leased = this.store.lease(lease.id)!;
+        const tracker: SpawnLease = { leaseId: lease.id, epoch: lease.epoch, dbId, outstanding: 0, startedAt: this.now() };
+        this.spawnLeases.set(lease.id, tracker);
+        for (const [key, count] of leased.countList()) {
+            const record = plainRecord(key);
+            for (let i = 0; i < count; i++) this.spawnUnit(tracker, record, key, undefined, request.target);
+        }
+        for (const entry of leased.exactList()) {
+            this.spawnUnit(tracker, entry.record, makeKey(entry.record.identifier, entry.record.quality), entry.id, request.target);
+        }
+        return ok({ leaseId: lease.id, units: amount });
+    }
+
+    private abandon<T>(leaseId: number, epoch: number, reason: Result<T>): Result<T> {
+        this.store.closeLease(leaseId, epoch, "spawner");
+        return reason;
+    }
+
+    private spawnUnit(tracker: SpawnLease, record: ItemRecord, key: ItemKey, exactId: number | undefined, target: Inventory): void {
+        tracker.outstanding++;
+        const started = spawnRecord(record, target, undefined, (landed) => {
+            const live = this.spawnLeases.get(tracker.leaseId) === tracker;
+            if (!live) {
+                // The lease timed out and its units already went back: this item is one too many.
+                this.removals.queue(landed.item, record.identifier, () => undefined);
+                return;
+            }
+            if (landed.placed) {
+                const tx = this.store.transaction(tracker.dbId, "spawner");
+                if (exactId !== undefined) tx.consumeExactFromLease(tracker.leaseId, tracker.epoch, exactId);
+                else tx.consumeFromLease(tracker.leaseId, tracker.epoch, key, 1);
+                const consumed = tx.commit();
+                if (!consumed.ok) problem("spawned unit could not be consumed from its lease: " + consumed.message);
+                this.finishUnit(tracker);
+            } else {
+                // Landed somewhere else (a full inventory): take it back out of the world.
+                this.removals.queue(landed.item, record.identifier, () => {
+                    this.finishUnit(tracker);
+                });
+            }
+        });
+        if (!started.ok) {
+            problem("cannot spawn " + record.identifier + ": " + started.message);
+            this.finishUnit(tracker);
+        }
+    }
+
+    private finishUnit(tracker: SpawnLease): void {
+        tracker.outstanding--;
+        if (tracker.outstanding <= 0 && this.spawnLeases.get(tracker.leaseId) === tracker) {
+            this.spawnLeases.delete(tracker.leaseId);
+            // Whatever was not consumed (not placed) returns to Working.
+            this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner");
+        }
+    }
+
+    /** think: give up on spawns the game never performed. */
+    sweep(): void {
+        const now = this.now();
+        for (const [id, tracker] of this.spawnLeases) {
+            if (now - tracker.startedAt > SPAWN_TIMEOUT) {
+                this.spawnLeases.delete(id);
+                const closed = this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner timeout");
+                warn(string.format("%d spawn(s) never arrived; their units went back to '%s'%s", tracker.outstanding, tracker.dbId, closed.ok ? "" : " (" + closed.message + ")"));
+            }
+        }
+    }
+
+    /**
+     * Lua is stopping (reloadlua): queued spawns still land after the restart, without anyone to
+     * account for them, so count them as delivered now; pending removals finish by callback.
+     */
+    settleForStop(): void {
+        for (const [id, tracker] of this.spawnLeases) {
+            const lease = this.store.lease(tracker.leaseId);
+            if (lease !== undefined) {
+                const tx = this.store.transaction(tracker.dbId, "spawner (stop)");
+                for (const [key, count] of lease.countList()) tx.consumeFromLease(tracker.leaseId, tracker.epoch, key, count);
+                for (const entry of lease.exactList()) tx.consumeExactFromLease(tracker.leaseId, tracker.epoch, entry.id);
+                tx.commit();
+                this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner (stop)");
+            }
+            this.spawnLeases.delete(id);
+        }
+    }
+
+    /** A rebuild dropped every lease: forget the trackers (their callbacks find no live lease). */
+    reset(): void {
+        this.spawnLeases = new LuaMap<number, SpawnLease>();
+        for (const [id] of this.reserved) this.reserved.delete(id);
+    }
+
+    inFlight(): number {
+        let n = 0;
+        for (const [, tracker] of this.spawnLeases) n += tracker.outstanding;
+        return n;
+    }
+}
+
+function plainRecord(key: ItemKey): ItemRecord {
+    return { identifier: keyIdentifier(key), quality: keyQuality(key), condition: 100, stolen: false, outpost: "", contents: [] };
+}
