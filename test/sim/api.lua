@@ -1,0 +1,270 @@
+-- The LuaCs globals a Lua state sees (src/host/luacs.d.ts is the contract): SERVER, CLIENT, Hook,
+-- Game, Networking, File, Timer, Entity, ItemPrefab, Item, Submarine, Client, ClientPermissions,
+-- print, dofile, loadfile, require.
+local Obj = require("sim.object")
+local H = require("sim.hooks")
+local R = require("sim.patchables")
+local F = require("sim.files")
+local N = require("sim.net")
+local Inv = require("sim.inventory")
+local Items = require("sim.items")
+local P = require("sim.prefabs")
+local W = require("sim.world")
+
+local A = {}
+
+A.PERMISSIONS = {
+    None = 0x0, ManageRound = 0x1, Kick = 0x2, Ban = 0x4, Unban = 0x8, SelectSub = 0x10, SelectMode = 0x20,
+    ManageCampaign = 0x40, ConsoleCommands = 0x80, ServerLog = 0x100, ManageSettings = 0x200,
+    ManagePermissions = 0x400, KarmaImmunity = 0x800, ManageMoney = 0x1000, SellInventoryItems = 0x2000,
+    SellSubItems = 0x4000, ManageMap = 0x8000, ManageHires = 0x10000, ManageBotTalents = 0x20000, All = 0x3FFFF,
+}
+
+local GameSession = Obj.class("Barotrauma.GameSession")
+GameSession.getters.Campaign = function(self) return self._campaign end
+GameSession.getters.RoundDuration = function(self)
+    local sim = self._sim
+    if sim.roundStartTime == nil then return 0 end
+    return sim.time - sim.roundStartTime
+end
+GameSession.getters.IsRunning = function(self) return self._sim.roundRunning end
+local Campaign = Obj.class("Barotrauma.CampaignMode")
+A.GameSession, A.Campaign = GameSession, Campaign
+
+local Spawner = Obj.class("Barotrauma.EntitySpawner")
+
+local function isVector(v)
+    return type(v) == "table" and getmetatable(v) ~= nil and type(rawget(v, "X")) == "number"
+        and type(rawget(v, "Y")) == "number"
+end
+
+Spawner.methods.AddItemToSpawnQueue = function(self, prefab, target, a3, a4, a5, a6)
+    if not Obj.is(prefab, P.ItemPrefab) then error("value cannot be null (itemPrefab)", 2) end
+    if not self._active then return end -- a multiplayer client: the server spawns
+    local world = self._sim.world
+    if Obj.is(target, Inv.Inventory) then
+        world:queueSpawn({ prefab = prefab, inventory = target, condition = a3, quality = a4, onSpawned = a5,
+            spawnIfInventoryFull = a6 })
+    elseif isVector(target) then
+        if Obj.is(a3, W.Submarine) then
+            world:queueSpawn({ prefab = prefab, x = target.X, y = target.Y, sub = a3, condition = a4, quality = a5,
+                onSpawned = a6 })
+        else
+            world:queueSpawn({ prefab = prefab, x = target.X, y = target.Y, condition = a3, quality = a4,
+                onSpawned = a5 })
+        end
+    else
+        error("AddItemToSpawnQueue: no overload takes a " .. type(target) .. " as its second argument", 2)
+    end
+end
+local function queueRemove(self, item)
+    if not Obj.is(item, Items.Item) then error("value cannot be null (entity)", 3) end
+    if not self._active then return end
+    self._sim.world:queueRemove(item)
+end
+Spawner.methods.AddEntityToRemoveQueue = queueRemove
+Spawner.methods.AddItemToRemoveQueue = queueRemove
+
+--- Installs the globals into `state.env`.
+function A.install(sim, state)
+    local env = state.env
+    local side = state.side
+    local resolveSide = side == "server" and "server" or "client"
+    local function logError(msg) sim:_error(msg) end
+
+    env.SERVER = side == "server"
+    env.CLIENT = side ~= "server"
+
+    env.print = function(...)
+        local parts = {}
+        local ts = env.tostring or tostring
+        for i = 1, select("#", ...) do parts[i] = ts((select(i, ...))) end
+        sim:_print(table.concat(parts, "\t"))
+    end
+
+    -- LuaCs's error print (not part of the mod's typed surface; the hand-written Autorun uses it).
+    env.printerror = function(...)
+        local parts = {}
+        local ts = env.tostring or tostring
+        for i = 1, select("#", ...) do parts[i] = ts((select(i, ...))) end
+        sim:_error(table.concat(parts, "\t"))
+    end
+
+    -- Hook ---------------------------------------------------------------------------------
+    local Hook = Obj.static("Barotrauma.LuaCsHook", {}, {
+        Add = function(event, id, fn)
+            if type(id) == "function" and fn == nil then id, fn = event, id end
+            if not state.alive then return end
+            H.add(state.hooks, event, id, fn)
+        end,
+        Remove = function(event, id)
+            if not state.alive then return end
+            H.remove(state.hooks, event, id)
+        end,
+        Exists = function(event, id)
+            return H.exists(state.hooks, event, id)
+        end,
+        Call = function(event, ...)
+            return state:call(event, ...)
+        end,
+        Patch = function(a1, a2, a3, a4, a5, a6)
+            local id, cls, meth, params, fn, ht
+            if type(a3) == "function" then
+                cls, meth, fn, ht = a1, a2, a3, a4
+            elseif type(a3) == "table" and type(a4) == "function" then
+                cls, meth, params, fn, ht = a1, a2, a3, a4, a5
+            elseif type(a4) == "function" then
+                id, cls, meth, fn, ht = a1, a2, a3, a4, a5
+            else
+                id, cls, meth, params, fn, ht = a1, a2, a3, a4, a5, a6
+            end
+            local info = R.resolve(resolveSide, cls, meth, params)
+            if sim.faults.failPatch[cls .. "." .. meth] then
+                error("could not patch " .. cls .. "." .. meth .. " (simulated Harmony failure)", 0)
+            end
+            return H.patch(state.hooks, function(m) sim:_print(m) end, info, id, fn, ht)
+        end,
+        RemovePatch = function(id, cls, meth, a4, a5)
+            local params, ht = nil, a4
+            if type(a4) == "table" then params, ht = a4, a5 end
+            local info = R.resolve(resolveSide, cls, meth, params)
+            return H.removePatch(state.hooks, info, id, ht)
+        end,
+    })
+    rawset(Hook, "HookMethodType", { Before = H.BEFORE, After = H.AFTER })
+    env.Hook = Hook
+
+    -- Game ---------------------------------------------------------------------------------
+    env.Game = Obj.static("Barotrauma.LuaGame", {
+        IsMultiplayer = function() return side ~= "sp" end,
+        IsSingleplayer = function() return side == "sp" end,
+        IsDedicated = function() return side == "server" and sim.dedicated end,
+        SaveFolder = function() return sim.saveFolder end,
+        GameSession = function() return sim:_gameSession() end,
+        RoundStarted = function() return sim.roundRunning end,
+    }, {
+        AddCommand = function(name, help, fn, getValidArgs, isCheat)
+            if type(name) ~= "string" or type(fn) ~= "function" then error("value cannot be null", 2) end
+            if not state.alive then return end
+            state.commands[string.lower(name)] = { name = name, help = help, fn = fn }
+        end,
+        RemoveCommand = function(name)
+            if type(name) ~= "string" then return end
+            state.commands[string.lower(name)] = nil
+        end,
+        AssignOnClientRequestExecute = function(names, fn)
+            if type(names) ~= "string" or type(fn) ~= "function" then error("value cannot be null", 2) end
+            for n in names:gmatch("[^|]+") do
+                local c = state.commands[string.lower(n)]
+                if c then c.clientFn = fn end
+            end
+        end,
+    })
+
+    -- Networking ---------------------------------------------------------------------------
+    env.Networking = Obj.static("Barotrauma.LuaCsNetworking", {}, {
+        Start = function(name)
+            return N.newWriter(name)
+        end,
+        Receive = function(name, fn)
+            if type(name) ~= "string" or type(fn) ~= "function" then error("value cannot be null", 2) end
+            state.receivers[name] = fn
+        end,
+        Send = function(msg, connection)
+            if not Obj.is(msg, N.Writer) then error("value cannot be null (netMessage)", 2) end
+            if side == "sp" then
+                -- GameMain.Client is null in singleplayer.
+                error("Object reference not set to an instance of an object.", 2)
+            elseif side == "server" then
+                sim:_sendFromServer(msg, connection)
+            else
+                sim:_sendFromClient(state, msg)
+            end
+        end,
+    })
+
+    -- File -----------------------------------------------------------------------------------
+    env.File = Obj.static("Barotrauma.LuaCsFile", {}, F.api(function() return sim:_fileRoots() end))
+
+    -- Timer ----------------------------------------------------------------------------------
+    env.Timer = Obj.static("Barotrauma.LuaCsTimer", { Time = function() return sim.time end }, {
+        GetTime = function() return sim.time end,
+    })
+
+    -- Entity -------------------------------------------------------------------------------
+    local spawner = Obj.new(Spawner, { _sim = sim, _active = side ~= "client" })
+    env.Entity = Obj.static("Barotrauma.Entity", { Spawner = function() return spawner end }, {
+        FindEntityByID = function(id)
+            local e = sim.world.byId[id]
+            if e ~= nil and e._removed then return nil end
+            return e
+        end,
+    })
+
+    -- ItemPrefab -----------------------------------------------------------------------------
+    env.ItemPrefab = Obj.static("Barotrauma.ItemPrefab", {
+        Prefabs = function()
+            -- PrefabCollection: iterable with `for p in ItemPrefab.Prefabs do`, indexable by identifier.
+            local list = Obj.copyList(sim.prefabs.list)
+            return setmetatable({}, {
+                __call = function(_, _, last)
+                    local i = 0
+                    if last ~= nil then
+                        for k, p in ipairs(list) do if p == last then i = k break end end
+                    end
+                    return list[i + 1]
+                end,
+                __index = function(_, k) return sim.prefabs.get(k) end,
+            })
+        end,
+    }, {
+        GetItemPrefab = function(id)
+            return sim.prefabs.find(id)
+        end,
+    })
+
+    env.Item = Obj.static("Barotrauma.Item", {
+        ItemList = function() return sim.world:liveItems() end,
+    }, {})
+
+    env.Submarine = Obj.static("Barotrauma.Submarine", {
+        MainSub = function() return sim.world.mainSub end,
+        Unloading = function() return sim.world.unloading end,
+    }, {})
+
+    env.Client = Obj.static("Barotrauma.Networking.Client", {
+        ClientList = function() return sim:_clientList() end,
+    }, {})
+
+    env.ClientPermissions = Obj.static("Barotrauma.Networking.ClientPermissions", {}, A.PERMISSIONS)
+
+    -- Loading (LuaCs replaces these: files run in this state's environment) ----------------
+    env.loadfile = function(path)
+        return loadfile(path, "t", env)
+    end
+    env.dofile = function(path, ...)
+        local chunk, err = loadfile(path, "t", env)
+        if chunk == nil then error(err, 2) end
+        return chunk(...)
+    end
+    env.require = function(name)
+        local cached = state.requireCache[name]
+        if cached ~= nil then return cached end
+        local rel = name:gsub("%.", "/")
+        for _, dir in ipairs(sim.modDirs) do
+            local path = dir .. "/Lua/" .. rel .. ".lua"
+            if F.isFile(path) then
+                local chunk, err = loadfile(path, "t", env)
+                if chunk == nil then error(err, 2) end
+                -- Inside a required module, `...` is the owning package's absolute folder.
+                local result = chunk(F.normalize(dir))
+                if result == nil then result = true end
+                state.requireCache[name] = result
+                return result
+            end
+        end
+        error("module '" .. name .. "' not found", 2)
+    end
+end
+
+return A
