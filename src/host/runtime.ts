@@ -19,6 +19,9 @@ export interface HostServices {
     readonly removals: RemovalLedger;
     readonly transfer: Transfer;
     readonly audit: AuditLog;
+    readonly policy: IngestPolicy;
+    /** Lease owners that still exist (terminals register theirs); verify reports the others. */
+    readonly leaseOwners: LuaMap<string, true>;
     readonly now: (this: void) => number;
 }
 
@@ -42,9 +45,11 @@ export function startHost(): HostServices {
     });
     const removals = new RemovalLedger();
     const lifecycle = new LifecycleBinding(store, now, true);
-    const transfer = new Transfer(store, removals, new IngestPolicy(store), now);
+    const policy = new IngestPolicy(store);
+    const transfer = new Transfer(store, removals, policy, now);
     const audit = new AuditLog();
-    const services: HostServices = { store, lifecycle, removals, transfer, audit, now };
+    const leaseOwners = new LuaMap<string, true>();
+    const services: HostServices = { store, lifecycle, removals, transfer, audit, policy, leaseOwners, now };
 
     store.subscribe("databaseio.audit", (event) => {
         audit.record(event, now());
@@ -69,6 +74,23 @@ export function startHost(): HostServices {
         transfer.sweep();
     });
     lifecycle.install();
-    registerCommands({ store, lifecycle, audit, transfer, now, isLiveLeaseOwner: () => true });
+    registerCommands({
+        store,
+        lifecycle,
+        audit,
+        transfer,
+        now,
+        // Spawner leases live for a few updates only; any other owner must be registered.
+        isLiveLeaseOwner: (owner) => string.sub(owner, 1, 6) === "spawn:" || leaseOwners.has(owner),
+    });
+    startFeatures(services);
     return services;
+}
+
+/**
+ * Devices. Each feature module exports one install function taking the host services; add one
+ * line per feature here.
+ */
+function startFeatures(_services: HostServices): void {
+    // features: (one call per device module)
 }

@@ -1,0 +1,193 @@
+-- The build's own checkers (scripts/check-dialect.mjs, scripts/check-paren-calls.mjs) and helpers
+-- (busted summary parsing, Lua literal escaping), run the way the build runs them: as node
+-- scripts, on small samples written to temporary files.
+local profile = require("moonsharp_profile")
+local ROOT = profile.ROOT
+
+local function shellQuote(s)
+    return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+local function run(command)
+    local handle = assert(io.popen(command .. " 2>&1", "r"))
+    local output = handle:read("*a")
+    local ok, _, code = handle:close()
+    return (ok and 0 or code), output
+end
+
+local function node(script, args)
+    local parts = { "node", shellQuote(ROOT .. "/" .. script) }
+    for _, a in ipairs(args or {}) do parts[#parts + 1] = shellQuote(a) end
+    return run(table.concat(parts, " "))
+end
+
+local tempFiles = {}
+local function tempFile(content)
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb"))
+    f:write(content)
+    f:close()
+    tempFiles[#tempFiles + 1] = path
+    return path
+end
+
+teardown(function()
+    for _, path in ipairs(tempFiles) do os.remove(path) end
+end)
+
+local function escapePattern(s)
+    return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0"))
+end
+
+-- Each bad sample: source, the line the finding must point at, and a word the message must hold.
+local DIALECT_BAD = {
+    { name = "goto", src = "local x = 1\ngoto done\nx = 2\n::done::\n", line = 2, word = "goto" },
+    { name = "label", src = "do\n::top::\nend\n", line = 2, word = "label" },
+    { name = "floor division", src = "local a = 7 // 2\n", line = 1, word = "//" },
+    { name = "bitwise and", src = "local a = 6 & 3\n", line = 1, word = "&" },
+    { name = "bitwise or", src = "local a = 6 | 3\n", line = 1, word = "|" },
+    { name = "bitwise xor", src = "local a = 6 ~ 3\n", line = 1, word = "~" },
+    { name = "bitwise not", src = "local a = ~6\n", line = 1, word = "~" },
+    { name = "shift left", src = "local a = 1 << 4\n", line = 1, word = "<<" },
+    { name = "shift right", src = "local a = 16 >> 4\n", line = 1, word = ">>" },
+    { name = "loadstring", src = "local f = loadstring('return 1')\n", line = 1, word = "loadstring" },
+    { name = "utf8", src = "local c = utf8.char(72)\n", line = 1, word = "utf8" },
+    { name = "string.pack", src = "local b = string.pack('i4', 7)\n", line = 1, word = "string.pack" },
+    { name = "debug.getinfo", src = "\nlocal i = debug.getinfo(1)\n", line = 2, word = "debug.getinfo" },
+    { name = "debug['getinfo']", src = "local i = debug['getinfo']\n", line = 1, word = "debug.getinfo" },
+    { name = "JSON", src = "local s = JSON.stringify({})\n", line = 1, word = "JSON" },
+    { name = "global assignment", src = "local a = 1\nleaked = a\n", line = 2, word = "leaked" },
+    { name = "global function", src = "function helper() end\n", line = 1, word = "helper" },
+    { name = "global through _G", src = "_G.other = 1\n", line = 1, word = "other" },
+    { name = "global through _G[...]", src = "_G['other'] = 1\n", line = 1, word = "other" },
+    { name = "shared stdlib table", src = "string.trim = function(s) return s end\n", line = 1, word = "string.trim" },
+    { name = "rawset on _G", src = "rawset(_G, 'x', 1)\n", line = 1, word = "rawset" },
+    { name = "syntax error", src = "local = 1\n", line = 1, word = "syntax error" },
+}
+
+-- Everything here is fine: forbidden words inside strings and comments, table keys and fields
+-- named like globals, the local debug shadow, and the one public API global.
+local DIALECT_GOOD = [===[
+-- goto done; a // b; x & y; JSON; utf8.char; loadstring; debug.getinfo; leaked = 1
+--[==[ ::label:: string.pack ]==]
+local s = "goto & | ~ << >> // JSON utf8. loadstring string.pack debug.getinfo"
+local t = { JSON = 1, utf8 = 2, loadstring = 3 }
+local u = t.JSON + t.utf8 + t["loadstring"]
+local debug = setmetatable({ getinfo = (debug and rawget(debug, "getinfo")) }, { __index = debug })
+local info = debug.getinfo
+local long = [[ goto x ]]
+DatabaseIO = {}
+_G.DatabaseIO = DatabaseIO
+DatabaseIO.version = "1"
+local function shadow() local leaked = 1; leaked = 2; return leaked end
+return shadow
+]===]
+
+describe("check-dialect.mjs", function()
+    it("rejects each forbidden construct on its own, naming file and line", function()
+        local paths = {}
+        for i, case in ipairs(DIALECT_BAD) do paths[i] = tempFile(case.src) end
+        local code, output = node("scripts/check-dialect.mjs", paths)
+        assert.are_not.equal(0, code)
+        for i, case in ipairs(DIALECT_BAD) do
+            local found = false
+            for line in output:gmatch("[^\n]+") do
+                if line:find("^" .. escapePattern(paths[i]) .. ":" .. case.line .. ":%d+: ") and line:find(case.word, 1, true) then
+                    found = true
+                end
+            end
+            assert.is_true(found, case.name .. " not reported at line " .. case.line .. "\n" .. output)
+        end
+    end)
+
+    it("accepts code that only mentions those things in strings, comments, keys or locals", function()
+        local code, output = node("scripts/check-dialect.mjs", { tempFile(DIALECT_GOOD) })
+        assert.are.equal(0, code, output)
+        assert.truthy(output:find("0 finding(s)", 1, true), output)
+    end)
+
+    it("passes the shipped Lua", function()
+        local code, output = node("scripts/check-dialect.mjs", {})
+        assert.are.equal(0, code, output)
+    end)
+end)
+
+local PAREN_BAD = {
+    { name = "return", src = "local function f() return 1, 2 end\nreturn (f())\n", line = 2 },
+    { name = "call argument", src = "local function f() return 1, 2 end\nprint((f()))\n", line = 2 },
+    { name = "table item", src = "local function f() return 1, 2 end\nlocal t = { (f()) }\n", line = 2 },
+    { name = "multiple assignment", src = "local function f() return 1, 2 end\nlocal a, b = (f())\n", line = 2 },
+    { name = "generic for", src = "for k in (pairs({})) do end\n", line = 1 },
+    { name = "vararg", src = "local function f(...) return (...) end\n", line = 1 },
+    { name = "match with two captures", src = "local n = tonumber((string.match('1 2', '(%d) (%d)')))\n", line = 1 },
+}
+
+local PAREN_GOOD = [[
+local function f() return 1, 2 end
+local a = (f())
+local b, c = (f()), 3
+local t = { (f()), 4, x = (f()) }
+print((f()), 5)
+local s = "return (f())"
+-- string.match with one capture (what lualib's parseFloat does) yields exactly one value.
+local n = tonumber((string.match("12.5", "^%s*(-?%d+%.?%d*)")))
+local m = tonumber((__TS__Match("7", "^(%d)")))
+return f()
+]]
+
+describe("check-paren-calls.mjs", function()
+    it("flags parenthesized calls and varargs in multi-value positions", function()
+        local paths = {}
+        for i, case in ipairs(PAREN_BAD) do paths[i] = tempFile(case.src) end
+        local code, output = node("scripts/check-paren-calls.mjs", paths)
+        assert.are_not.equal(0, code)
+        for i, case in ipairs(PAREN_BAD) do
+            assert.truthy(output:find(escapePattern(paths[i]) .. ":" .. case.line .. ":%d+: parenthesized"), case.name .. "\n" .. output)
+        end
+    end)
+
+    it("leaves sites where only one value is used", function()
+        local code, output = node("scripts/check-paren-calls.mjs", { tempFile(PAREN_GOOD) })
+        assert.are.equal(0, code, output)
+    end)
+end)
+
+describe("busted summary parsing (scripts/test.sh)", function()
+    local cases = {
+        { "+++\n27 successes / 0 failures / 0 errors / 0 pending : 0.03 seconds\n", "27 0 0 0" },
+        { "1 success / 1 failure / 1 error / 1 pending : 0.001 seconds\n", "1 1 1 1" },
+        { "\27[32m5\27[0m successes / \27[31m2\27[0m failures / \27[35m0\27[0m errors / \27[33m0\27[0m pending : 1 seconds\n", "5 2 0 0" },
+        { "2 successes / 0 failures / 0 errors / 0 pending : 1\nlater output\n3 successes / 1 failure / 0 errors / 0 pending : 2\n", "3 1 0 0" },
+    }
+    for i, case in ipairs(cases) do
+        it("reads summary sample " .. i, function()
+            local code, output = node("scripts/lib/busted-summary.mjs", { tempFile(case[1]) })
+            assert.are.equal(0, code, output)
+            assert.are.equal(case[2], output:match("^%s*(.-)%s*$"))
+        end)
+    end
+
+    it("fails when there is no summary", function()
+        local code = node("scripts/lib/busted-summary.mjs", { tempFile("lua: crashed\n") })
+        assert.are.equal(2, code)
+    end)
+end)
+
+describe("Lua literals written by the build", function()
+    it("round-trip awkward strings", function()
+        local script = [==[
+import { toLua } from "./scripts/lib/lua-literal.mjs";
+const values = ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\rreturn", "ctrl \u0001\u001f\u007f9",
+  "数据库核心", "]]", "[[not a long string]]", ""];
+console.log("return " + toLua(values));
+]==]
+        local path = tempFile(script)
+        local code, output = run("cd " .. shellQuote(ROOT) .. " && node --input-type=module < " .. shellQuote(path))
+        assert.are.equal(0, code, output)
+        local values = assert(load(output, "=literal", "t", {}))()
+        assert.are.same({
+            "plain", 'quote " and \\ backslash', "line\nbreak\ttab\rreturn", "ctrl \1\31\1279",
+            "数据库核心", "]]", "[[not a long string]]", "",
+        }, values)
+    end)
+end)

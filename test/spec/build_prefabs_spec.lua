@@ -1,0 +1,145 @@
+-- scripts/make-prefabs.mjs (the build's last step) on a small made-up mod: every component kind
+-- the simulated runtime understands, several items, category flags, escaping of names, and the
+-- refusal of an item without a translation.
+local profile = require("moonsharp_profile")
+local ROOT = profile.ROOT
+
+local function shellQuote(s)
+    return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+local function run(command)
+    local handle = assert(io.popen(command .. " 2>&1", "r"))
+    local output = handle:read("*a")
+    local ok, _, code = handle:close()
+    return (ok and 0 or code), output
+end
+
+local function writeFile(path, text)
+    local f = assert(io.open(path, "wb"))
+    f:write(text)
+    f:close()
+end
+
+local MANIFEST = [[
+<?xml version="1.0" encoding="utf-8"?>
+<contentpackage name="Fixture" modversion="1.0.0" corepackage="false">
+  <Item file="%ModDir%/Items/Things.xml" />
+  <Text file="%ModDir%/Texts/English.xml" />
+  <Text file="%ModDir%/Texts/Chinese.xml" />
+</contentpackage>
+]]
+
+local ITEMS = [[
+<?xml version="1.0" encoding="utf-8"?>
+<Items>
+  <Item identifier="DBIO_Terminal" category="Machine,Electrical" Tags="dbio_terminal, machine" health="250">
+    <ItemContainer capacity="10" maxstacksize="63">
+      <Containable items="smallitem,mediumitem" />
+      <Containable items="smallitem, tool" />
+    </ItemContainer>
+    <Powered minvoltage="0.4" powerconsumption="30" />
+    <CustomInterface canbeselected="true">
+      <Button text="dbio.next"><StatusEffect type="OnUse"><LuaHook name="dbio.next" /></StatusEffect></Button>
+      <TextBox text="dbio.search" maxtextlength="64" />
+      <TickBox text="dbio.power" />
+    </CustomInterface>
+    <Holdable attachable="true" />
+  </Item>
+  <Item identifier="dbio_card" category="Equipment" tags="smallitem" maxstacksize="8">
+    <Quality />
+    <MemoryComponent maxvaluelength="500" />
+  </Item>
+</Items>
+]]
+
+local ENGLISH = [[
+<?xml version="1.0" encoding="utf-8"?>
+<infotexts language="English">
+  <entityname.dbio_terminal>Terminal "Deluxe" \ A&amp;B</entityname.dbio_terminal>
+  <entityname.dbio_card>Data Card</entityname.dbio_card>
+</infotexts>
+]]
+
+local CHINESE = [[
+<?xml version="1.0" encoding="utf-8"?>
+<infotexts language="Simplified Chinese">
+  <entityname.dbio_terminal>数据库终端</entityname.dbio_terminal>
+  <entityname.dbio_card>数据卡</entityname.dbio_card>
+</infotexts>
+]]
+
+local dir
+local function fixture(chinese)
+    dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir -p " .. shellQuote(dir .. "/mod/Items") .. " " .. shellQuote(dir .. "/mod/Texts")))
+    writeFile(dir .. "/filelist.xml", MANIFEST)
+    writeFile(dir .. "/mod/Items/Things.xml", ITEMS)
+    writeFile(dir .. "/mod/Texts/English.xml", ENGLISH)
+    writeFile(dir .. "/mod/Texts/Chinese.xml", chinese or CHINESE)
+end
+
+local function generate()
+    return run(table.concat({
+        "node", shellQuote(ROOT .. "/scripts/make-prefabs.mjs"),
+        "--manifest", shellQuote(dir .. "/filelist.xml"),
+        "--mod", shellQuote(dir .. "/mod"),
+        "--out", shellQuote(dir .. "/prefabs.lua"),
+    }, " "))
+end
+
+after_each(function()
+    if dir ~= nil then os.execute("rm -rf " .. shellQuote(dir)) end
+    dir = nil
+end)
+
+local function byId(prefabs)
+    local out = {}
+    for _, p in ipairs(prefabs) do out[p.identifier] = p end
+    return out
+end
+
+describe("make-prefabs.mjs", function()
+    it("turns item XML into sim prefab definitions", function()
+        fixture()
+        local code, output = generate()
+        assert.are.equal(0, code, output)
+        local prefabs = dofile(dir .. "/prefabs.lua")
+        assert.are.equal(2, #prefabs)
+        assert.are.equal("dbio_card", prefabs[1].identifier) -- sorted by identifier
+        local p = byId(prefabs)
+
+        local terminal = p.dbio_terminal
+        assert.are.same({ en = 'Terminal "Deluxe" \\ A&B', zh = "数据库终端" }, terminal.name)
+        assert.are.same({ "Machine", "Electrical" }, terminal.category)
+        assert.are.same({ "dbio_terminal", "machine" }, terminal.tags)
+        assert.are.equal(1, terminal.maxStackSize)
+        assert.are.equal(250, terminal.maxCondition)
+        assert.is_false(terminal.hasQuality)
+        assert.are.same({
+            { type = "ItemContainer", capacity = 10, maxStackSize = 63, containable = { "smallitem", "mediumitem", "tool" } },
+            { type = "Powered", minVoltage = 0.4, powerConsumption = 30 },
+            { type = "CustomInterface", elements = {
+                { kind = "button", label = "dbio.next", hooks = { "dbio.next" } },
+                { kind = "textbox", label = "dbio.search", maxTextLength = 64 },
+                { kind = "tickbox", label = "dbio.power" },
+            } },
+            { type = "Holdable", props = { attachable = "true" } },
+        }, terminal.components)
+
+        local card = p.dbio_card
+        assert.are.equal("Equipment", card.category)
+        assert.are.equal(8, card.maxStackSize)
+        assert.are.equal(100, card.maxCondition)
+        assert.is_true(card.hasQuality)
+        assert.are.same({ type = "MemoryComponent", maxValueLength = 500 }, card.components[2])
+    end)
+
+    it("refuses an item without a Chinese name, naming the item file and line", function()
+        fixture(CHINESE:gsub("<entityname%.dbio_card>.-</entityname%.dbio_card>\n", ""))
+        local code, output = generate()
+        assert.are_not.equal(0, code)
+        assert.truthy(output:find("Things.xml:16:1: no Simplified Chinese entityname.dbio_card", 1, true), output)
+    end)
+end)
