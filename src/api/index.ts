@@ -70,6 +70,13 @@ export function buildApi(s: ApiServices) {
             return s.store.amount(db, makeKey(identifier, quality ?? 0));
         },
 
+        /** Units of an item currently leased out (on a terminal page or being spawned). */
+        leased(this: void, db: string, identifier: string, quality?: number): number {
+            if (!isText(db) || !isText(identifier)) return 0;
+            const database = s.store.database(db);
+            return database === undefined ? 0 : database.leasedOf(makeKey(identifier, quality ?? 0));
+        },
+
         /** Every key with units available, sorted by key. */
         entries(this: void, db: string): EntryView[] {
             const database = isText(db) ? s.store.database(db) : undefined;
