@@ -20,10 +20,23 @@ export function keyQuality(key: ItemKey): number {
     return tonumber(string.sub(key, at + 1)) ?? 0;
 }
 
+const BLANK: { readonly [c: string]: true | undefined } = { " ": true, "\t": true, "\n": true, "\r": true };
+
+/**
+ * Trims ASCII blanks by comparing single characters: on MoonSharp, pattern classes like %s look
+ * only at the low byte of a UTF-16 unit and would eat some Chinese characters.
+ */
+export function trimBlanks(raw: string): string {
+    let first = 1;
+    let last = raw.length;
+    while (first <= last && BLANK[string.sub(raw, first, first)] === true) first++;
+    while (last >= first && BLANK[string.sub(raw, last, last)] === true) last--;
+    return string.sub(raw, first, last);
+}
+
 /** Database ids: trimmed, case-insensitive, empty means "default". */
 export function normalizeDatabaseId(raw: string | undefined): string {
-    if (raw === undefined) return "default";
-    const [trimmed] = string.gsub(raw, "^%s*(.-)%s*$", "%1");
-    const lowered = string.lower(trimmed);
+    if (type(raw) !== "string") return "default";
+    const lowered = string.lower(trimBlanks(raw as string));
     return lowered === "" ? "default" : lowered;
 }

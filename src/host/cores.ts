@@ -5,6 +5,7 @@
  */
 import { ok, refuse, Result } from "../core/result";
 import { databaseIdOf, prefabIdOf } from "./devices";
+import { toArray } from "./clr";
 
 export const CORE_IDENTIFIER = "databasecore";
 
@@ -25,7 +26,7 @@ export function coreOf(item: Item): CoreItem {
 /** Every live core. Item.ItemList is O(n), so this runs at round start and on commands only. */
 export function findCores(): CoreItem[] {
     const found: CoreItem[] = [];
-    for (const item of Item.ItemList) {
+    for (const item of toArray<Item>(Item.ItemList)) {
         if (!item.Removed && isCore(item)) found.push(coreOf(item));
     }
     table.sort(found, (a, b) => a.anchorId < b.anchorId);

@@ -4,6 +4,7 @@
  */
 import type { ContainedRecord, ItemRecord } from "../core/record";
 import { prefabIdOf } from "./devices";
+import { toArray } from "./clr";
 
 function roundPercent(value: number): number {
     if (value !== value) return 0; // NaN
@@ -20,12 +21,12 @@ export function conditionPercentOf(item: Item): number {
 export function readRecord(item: Item): ItemRecord {
     const outpost = item.OriginalOutpost ?? "";
     const contents: ContainedRecord[] = [];
-    const inventories = item.OwnInventories;
-    if (inventories !== undefined) {
+    const inventories = toArray<ItemInventory>(item.OwnInventories);
+    {
         for (let c = 0; c < inventories.length; c++) {
             const inventory = inventories[c];
             for (let slot = 0; slot < inventory.Capacity; slot++) {
-                for (const child of inventory.GetItemsAt(slot)) {
+                for (const child of toArray<Item>(inventory.GetItemsAt(slot))) {
                     contents.push({ container: c, slot, record: readRecord(child) });
                 }
             }

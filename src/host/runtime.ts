@@ -83,14 +83,8 @@ export function startHost(): HostServices {
         // Spawner leases live for a few updates only; any other owner must be registered.
         isLiveLeaseOwner: (owner) => string.sub(owner, 1, 6) === "spawn:" || leaseOwners.has(owner),
     });
-    startFeatures(services);
     return services;
 }
 
-/**
- * Devices. Each feature module exports one install function taking the host services; add one
- * line per feature here.
- */
-function startFeatures(_services: HostServices): void {
-    // features: (one call per device module)
-}
+// Devices are installed by src/features/index.ts (installFeatures), called from src/main.ts:
+// features depend on the host, never the other way round.

@@ -7,6 +7,7 @@
 import type { ItemRecord } from "../core/record";
 import { ok, refuse, Result } from "../core/result";
 import { warn } from "./log";
+import { toArray } from "./clr";
 
 export interface SpawnResult {
     /** The root item, or undefined if the game never created it. */
@@ -82,7 +83,7 @@ function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, 
     }
     let outstanding = record.contents.length;
     let stray = 0;
-    const inventories = parent.OwnInventories;
+    const inventories = toArray<ItemInventory>(parent.OwnInventories);
     for (const child of record.contents) {
         const inventory = inventories[child.container] ?? parent.OwnInventory;
         const prefab = prefabFor(child.record.identifier)!;

@@ -1,0 +1,27 @@
+-- Item keys and database ids.
+local keys = require("core.keys")
+
+describe("database ids", function()
+    it("are trimmed and case-insensitive; empty or missing means default", function()
+        assert.are.equal("cargo", keys.normalizeDatabaseId("  Cargo \t"))
+        assert.are.equal("default", keys.normalizeDatabaseId(""))
+        assert.are.equal("default", keys.normalizeDatabaseId("   "))
+        assert.are.equal("default", keys.normalizeDatabaseId(nil))
+        assert.are.equal("default", keys.normalizeDatabaseId(42))
+        assert.are.equal("a b", keys.normalizeDatabaseId(" A B "))
+    end)
+
+    it("keep non-ASCII names whole", function()
+        assert.are.equal("货舱", keys.normalizeDatabaseId(" 货舱 "))
+    end)
+end)
+
+describe("item keys", function()
+    it("are identifier#quality with the identifier in lower case", function()
+        assert.are.equal("steel#0", keys.makeKey("Steel", 0))
+        assert.are.equal("wrench#3", keys.makeKey("wrench", 3))
+        assert.are.equal("wrench", keys.keyIdentifier("wrench#3"))
+        assert.are.equal(3, keys.keyQuality("wrench#3"))
+        assert.are.equal(0, keys.keyQuality("odd"))
+    end)
+end)
