@@ -126,7 +126,7 @@ function ratio(x) {
 function bytes(x) {
     if (typeof x !== "number" || !Number.isFinite(x)) return "-";
     if (x < 10 * 1024) return `${Math.round(x).toLocaleString("en-US")} B`;
-    if (x < 10 * 1024 * 1024) return `${(x / 1024).toFixed(1)} KB`;
+    if (x < 1024 * 1024) return `${(x / 1024).toFixed(1)} KB`;
     return `${(x / 1024 / 1024).toFixed(1)} MB`;
 }
 

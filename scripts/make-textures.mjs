@@ -283,12 +283,147 @@ function previewImage() {
     return c;
 }
 
+// ---------------------------------------------------------------- the interfaces
+
+/**
+ * One interface drawn into `c` at (x, y), size (w, h): a steel case with an intake slot (an open
+ * hopper with chevrons pointing in) and a status strip. `unpack` adds a box outline with an arrow
+ * out of it (contents go in, the container stays); `wall` adds mounting bolts and a power LED.
+ */
+function drawInterface(c, x, y, w, h, { unpack, wall }) {
+    const P = PALETTE;
+    c.bevel(x, y, w, h, P.steel, P.steelLight, P.steelDark);
+    const m = Math.max(3, Math.round(w / 12));
+    // Intake slot: a sunken dark mouth across the upper part.
+    const sx = x + m, sy = y + m, sw = w - 2 * m, sh = Math.round(h * 0.45);
+    c.bevel(sx, sy, sw, sh, P.screen, P.steelDark, P.steelLight, true);
+    // Chevrons pointing down into the slot.
+    const chev = Math.max(2, Math.round(sw / 10));
+    const cy = sy + Math.round(sh / 2) - chev;
+    for (let k = 0; k < 3; k++) {
+        const cx = sx + Math.round(sw * (0.25 + 0.25 * k));
+        for (let i = 0; i < chev; i++) {
+            c.blend(cx - chev + i, cy + i, P.cellOn);
+            c.blend(cx + chev - i, cy + i, P.cellOn);
+            c.add(cx - chev + i, cy + i + 1, P.glow, 0.25);
+            c.add(cx + chev - i, cy + i + 1, P.glow, 0.25);
+        }
+    }
+    // Status strip with a row of data cells.
+    const py = sy + sh + m;
+    const ph = Math.max(4, y + h - m - py);
+    c.bevel(sx, py, sw, ph, P.label, P.labelEdge, P.labelEdge);
+    const cell = Math.max(2, Math.round(ph / 3));
+    const glowing = rng(unpack ? 7 : 3);
+    for (let cx = sx + 2; cx + cell <= sx + sw - 2; cx += cell + 1) {
+        const r = glowing();
+        c.rect(cx, py + Math.round((ph - cell) / 2), cell, cell, r > 0.7 ? P.cellOn : r > 0.35 ? P.cellMid : P.cellDim);
+    }
+    if (unpack) {
+        // A box outline in the slot with an arrow rising out of it.
+        const bw = Math.round(sw * 0.3), bh = Math.round(sh * 0.35);
+        const bx = sx + Math.round((sw - bw) / 2), by = sy + sh - bh - 2;
+        c.rect(bx, by, bw, 1, P.ledAmber);
+        c.rect(bx, by + bh - 1, bw, 1, P.ledAmber);
+        c.rect(bx, by, 1, bh, P.ledAmber);
+        c.rect(bx + bw - 1, by, 1, bh, P.ledAmber);
+    }
+    if (wall) {
+        for (const [bx, by] of [[x + 2, y + 2], [x + w - 4, y + 2], [x + 2, y + h - 4], [x + w - 4, y + h - 4]]) {
+            c.rect(bx, by, 2, 2, P.screw);
+            c.blend(bx + 1, by + 1, P.screwDark);
+        }
+        c.rect(x + w - m - 3, y + Math.round(m / 2), 3, 2, P.ledGreen);
+    } else {
+        // A handle on top of the handheld case.
+        c.rect(x + Math.round(w * 0.3), y, Math.round(w * 0.4), 2, P.steelLight);
+    }
+}
+
+/** Sprite sheet: handheld 64x48 at (0,0) and (64,0); wall-mounted 96x96 at (0,48) and (96,48). */
+function interfaceSprites() {
+    const c = new Canvas(192, 144);
+    drawInterface(c, 2, 4, 60, 42, { unpack: false, wall: false });
+    drawInterface(c, 66, 4, 60, 42, { unpack: true, wall: false });
+    drawInterface(c, 2, 50, 92, 92, { unpack: false, wall: true });
+    drawInterface(c, 98, 50, 92, 92, { unpack: true, wall: true });
+    return c;
+}
+
+/** Inventory icons, 64x64 each, in the order handheld, handheld unpack, wall, wall unpack. */
+function interfaceIcons() {
+    const c = new Canvas(256, 64);
+    drawInterface(c, 4, 10, 56, 44, { unpack: false, wall: false });
+    drawInterface(c, 68, 10, 56, 44, { unpack: true, wall: false });
+    drawInterface(c, 132, 4, 56, 56, { unpack: false, wall: true });
+    drawInterface(c, 196, 4, 56, 56, { unpack: true, wall: true });
+    return c;
+}
+
+// ---------------------------------------------------------------- terminals
+
+/**
+ * A database terminal: a case with a screen showing a grid of item cells (one page) and a row
+ * of button caps below it. `wall` adds mounting bolts and a power LED; the handheld one a grip.
+ */
+function drawTerminal(c, x, y, w, h, { wall }) {
+    const P = PALETTE;
+    c.bevel(x, y, w, h, P.steel, P.steelLight, P.steelDark);
+    const m = Math.max(3, Math.round(w / 14));
+    const sx = x + m, sy = y + m, sw = w - 2 * m, sh = Math.round(h * 0.62);
+    c.bevel(sx, sy, sw, sh, P.screen, P.steelDark, P.steelLight, true);
+    const cell = Math.max(3, Math.round(sw / 9));
+    const lit = rng(wall ? 11 : 5);
+    for (let cy = sy + 2; cy + cell <= sy + sh - 2; cy += cell + 1) {
+        for (let cx = sx + 2; cx + cell <= sx + sw - 2; cx += cell + 1) {
+            const r = lit();
+            c.rect(cx, cy, cell, cell, r > 0.75 ? P.cellOn : r > 0.4 ? P.cellMid : P.cellOff);
+        }
+    }
+    const by = sy + sh + Math.max(2, Math.round(m / 2));
+    const bh = Math.max(3, y + h - m - by);
+    const bw = Math.max(3, Math.round((sw - 5) / 6));
+    for (let k = 0; k < 6; k++) {
+        const bx = sx + k * (bw + 1);
+        c.bevel(bx, by, bw, bh, k === 5 ? P.labelEdge : P.panel, P.steelLight, P.steelDark);
+    }
+    if (wall) {
+        for (const [bx, bb] of [[x + 2, y + 2], [x + w - 4, y + 2], [x + 2, y + h - 4], [x + w - 4, y + h - 4]]) {
+            c.rect(bx, bb, 2, 2, P.screw);
+            c.blend(bx + 1, bb + 1, P.screwDark);
+        }
+        c.rect(x + w - m - 3, y + Math.round(m / 2), 3, 2, P.ledGreen);
+    } else {
+        c.rect(x + Math.round(w * 0.3), y, Math.round(w * 0.4), 2, P.steelLight);
+    }
+}
+
+/** Sprite sheet: handheld 64x48 at (0,0), wall-mounted 96x96 at (0,48). */
+function terminalSprites() {
+    const c = new Canvas(96, 144);
+    drawTerminal(c, 2, 4, 60, 42, { wall: false });
+    drawTerminal(c, 2, 50, 92, 92, { wall: true });
+    return c;
+}
+
+/** Inventory icons, 64x64 each: handheld, wall-mounted. */
+function terminalIcons() {
+    const c = new Canvas(128, 64);
+    drawTerminal(c, 4, 10, 56, 44, { wall: false });
+    drawTerminal(c, 68, 4, 56, 56, { wall: true });
+    return c;
+}
+
 // ---------------------------------------------------------------- output
 
 const OUTPUTS = [
     { path: join(MOD_DIR, "Textures", "DatabaseCore.png"), draw: coreSprite },
     { path: join(MOD_DIR, "Textures", "DatabaseCoreIcon.png"), draw: coreIcon },
     { path: join(MOD_DIR, "PreviewImage.png"), draw: previewImage },
+    { path: join(MOD_DIR, "Textures", "Interfaces.png"), draw: interfaceSprites },
+    { path: join(MOD_DIR, "Textures", "InterfaceIcons.png"), draw: interfaceIcons },
+    { path: join(MOD_DIR, "Textures", "Terminals.png"), draw: terminalSprites },
+    { path: join(MOD_DIR, "Textures", "TerminalIcons.png"), draw: terminalIcons },
 ];
 
 function samePixels(a, canvas) {

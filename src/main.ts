@@ -4,7 +4,9 @@
  */
 import { buildApi, publishApi } from "./api/index";
 import { isAuthority, startHost } from "./host/runtime";
+import { installFeatures } from "./features/index";
 import { info } from "./host/log";
+import { startClient } from "./client/index";
 import { throwAndCatch } from "./core/selftest";
 
 export const VERSION = "0.1.0";
@@ -16,9 +18,11 @@ export function boot(this: void, modPath: string): void {
     if (!isAuthority()) {
         // A multiplayer client: the database lives on the server. Client-side panels come here.
         info("client side loaded (" + VERSION + ")");
+        startClient(VERSION);
         return;
     }
     const host = startHost();
+    installFeatures(host);
     publishApi(buildApi({ store: host.store, transfer: host.transfer, lifecycle: host.lifecycle, modVersion: VERSION }));
     info(string.format("Database IO %s loaded from %s (%s)", VERSION, modPath, SERVER ? "server" : "singleplayer"));
     if (Game.RoundStarted) {

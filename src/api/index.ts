@@ -4,7 +4,8 @@
  * through the same transactions and policies as the devices. Declarations: types/databaseio.d.ts.
  */
 import type { DatabaseStore } from "../core/store";
-import { makeKey, normalizeDatabaseId } from "../core/keys";
+import { makeKey } from "../core/keys";
+import { watchesFor } from "../core/watch";
 import type { ItemKey } from "../core/keys";
 import type { ItemRecord } from "../core/record";
 import { refuse, Result } from "../core/result";
@@ -49,7 +50,6 @@ function isText(v: unknown): v is string {
 }
 
 export function buildApi(s: ApiServices) {
-    let watchSerial = 0;
     const api = {
         apiVersion: API_VERSION,
         modVersion: s.modVersion,
@@ -120,32 +120,12 @@ export function buildApi(s: ApiServices) {
 
         /** Calls `fn(event)` after every change of database `db`. */
         watchAll(this: void, db: string, fn: (this: void, event: MutationEvent) => void): Watch {
-            const id = normalizeDatabaseId(db);
-            watchSerial++;
-            const stop = s.store.subscribe("api.watch." + string.format("%d", watchSerial), (event) => {
-                if (event.db === id) fn(event);
-            });
-            return { stop: () => stop() };
+            return watchesFor(s.store).watchAll(isText(db) ? db : "default", fn);
         },
 
         /** Calls `fn(event)` after every change that touches `key` in database `db`. */
         watchKey(this: void, db: string, key: ItemKey, fn: (this: void, event: MutationEvent) => void): Watch {
-            const id = normalizeDatabaseId(db);
-            watchSerial++;
-            const stop = s.store.subscribe("api.watch." + string.format("%d", watchSerial), (event) => {
-                if (event.db !== id) return;
-                if (event.reset === true) {
-                    fn(event);
-                    return;
-                }
-                for (const change of event.changes) {
-                    if (change.key === key) {
-                        fn(event);
-                        return;
-                    }
-                }
-            });
-            return { stop: () => stop() };
+            return watchesFor(s.store).watchKey(isText(db) ? db : "default", key, fn);
         },
 
         /** Lifecycle: a save was confirmed (ids of the committed databases). */

@@ -115,6 +115,11 @@ declare interface MemoryComponent extends ItemComponent {
     readonly MaxValueLength: number;
 }
 
+/** Text drawn on the item; saved with it. Network edits are cut to 100 characters. */
+declare interface ItemLabel extends ItemComponent {
+    Text: string;
+}
+
 declare interface Powered extends ItemComponent {
     readonly Voltage: number;
     readonly MinVoltage: number;
@@ -122,6 +127,8 @@ declare interface Powered extends ItemComponent {
 }
 
 declare interface Inventory {
+    /** The entity (item or character) the inventory belongs to (Inventory.Owner); compare by ID. */
+    readonly Owner: { readonly ID: number } | undefined;
     readonly Capacity: number;
     readonly AllItems: LuaIterable<Item>;
     /** Safe copy of every item (1-based table). */
@@ -137,6 +144,24 @@ declare interface Inventory {
     FindIndex(item: Item): number;
     IsEmpty(): boolean;
     RemoveItem(item: Item): void;
+}
+
+/** CustomInterface elements (buttons, text fields): a text field's `Signal` is what a player typed. */
+declare interface CustomInterfaceElement {
+    readonly Label: string;
+    Signal: string;
+    readonly MaxTextLength: number;
+}
+
+declare interface CustomInterface extends ItemComponent {
+    /** A fresh 1-based table (made accessible by LuaCs RegisterShared.lua). */
+    readonly customInterfaceElementList: CustomInterfaceElement[];
+}
+
+/** Terminal labels: the component's properties, to sync a changed Text to clients. */
+declare interface ItemLabel {
+    /** Dictionary<Identifier, SerializableProperty>, used to sync a changed property to clients. */
+    readonly SerializableProperties: LuaTable<AnyNotNil, unknown>;
 }
 
 declare interface ItemInventory extends Inventory {
@@ -175,10 +200,17 @@ declare interface Item {
     GetComponentString(componentName: "ItemContainer"): ItemContainer | undefined;
     GetComponentString(componentName: "MemoryComponent"): MemoryComponent | undefined;
     GetComponentString(componentName: "Powered"): Powered | undefined;
+    GetComponentString(componentName: "CustomInterface"): CustomInterface | undefined;
+    GetComponentString(componentName: "ItemLabel"): ItemLabel | undefined;
     GetComponentString(componentName: string): ItemComponent | undefined;
 }
 
 declare namespace Item {
+    /**
+     * Property sync to clients (terminal labels): `new Item.ChangePropertyEventData(property, entity)`
+     * is callable from Lua. Not simulated: callers must pcall it (see features/terminalLabel.ts).
+     */
+    function ChangePropertyEventData(property: unknown, entity: unknown): unknown;
     /** Converted to a fresh Lua table on every access: O(n), never call it per tick. */
     const ItemList: Item[];
 }
@@ -192,6 +224,11 @@ declare interface EntitySpawner {
 
 declare namespace Entity {
     const Spawner: EntitySpawner;
+    /**
+     * The entity (item, character, ...) with this ushort id, nil when there is none. Static
+     * `Entity.FindEntityByID(ushort)` of the game (used by sync to find a client's terminal).
+     */
+    function FindEntityByID(id: number): unknown;
 }
 
 declare interface IWriteMessage {
@@ -216,7 +253,12 @@ declare interface IReadMessage {
     ReadString(): string;
 }
 
+/** `Identifier("Text")`: builds a game Identifier (used to look up a serializable property). Not simulated. */
+declare function Identifier(value: string): unknown;
+
 declare namespace Networking {
+    /** Server: sends an entity event (e.g. a property change) to clients. Not simulated: pcall it. */
+    function CreateEntityEvent(entity: Item, data: unknown): void;
     function Start(name: string): IWriteMessage;
     function Receive(name: string, fn: (this: void, msg: IReadMessage, client: Client | undefined) => void): void;
     /** Server: broadcast, or to one connection. Client: to the server. */
@@ -240,6 +282,40 @@ declare namespace Game {
     function AssignOnClientRequestExecute(names: string, onExecute: (this: void, client: Client, cursor: Vector2, args: string[]) => void): void;
 }
 
+/**
+ * Chat messages to players (vanilla clients included). Confirmed in LuaCsForBarotrauma
+ * `SharedSource/LuaCs/Lua/LuaClasses/LuaGame.cs` (server-only `Game.SendDirectChatMessage(sendername,
+ * text, sender, messageType, client)`, client-only `Game.ChatBox`) and the game's
+ * `ChatMessage.Create(senderName, text, type, sender)`; both enums and ChatMessage are LuaCs globals.
+ */
+declare type ChatMessageTypeValue = number & { readonly __chatMessageType: unique symbol };
+
+declare namespace ChatMessageType {
+    const Default: ChatMessageTypeValue;
+    const Error: ChatMessageTypeValue;
+    const Server: ChatMessageTypeValue;
+    const ServerMessageBox: ChatMessageTypeValue;
+}
+
+declare interface ChatMessage {
+    readonly Text: string;
+}
+
+declare namespace ChatMessage {
+    function Create(senderName: string, text: string, type: ChatMessageTypeValue, sender: Character | undefined): ChatMessage;
+}
+
+declare interface ChatBox {
+    AddMessage(message: ChatMessage): void;
+}
+
+declare namespace Game {
+    /** Server only: a chat line to one client (undefined on a client or in singleplayer). */
+    const SendDirectChatMessage: ((this: void, senderName: string, text: string, sender: Character | undefined, type: ChatMessageTypeValue, client: Client) => void) | undefined;
+    /** Client and singleplayer only: the local chat box (reading it on a server fails). */
+    const ChatBox: ChatBox | undefined;
+}
+
 declare namespace File {
     /** Every File function throws (a string) for a path outside the allowed folders. */
     function Read(path: string): string;
@@ -261,3 +337,41 @@ declare namespace ClientPermissions {
     const ConsoleCommands: number;
 }
 
+
+// ---- Automation (restocker, fabricator) ----
+
+declare interface Item {
+    /**
+     * MapEntity.linkedTo (`public readonly List<MapEntity> linkedTo`, Barotrauma MapEntity.cs): the
+     * links made in the submarine editor. Enumerated with `for e in item.linkedTo do` (as public
+     * Lua mods iterate a turret's linked loaders). Entries may be any MapEntity: read item
+     * members under pcall.
+     */
+    readonly linkedTo: LuaIterable<Item>;
+}
+
+declare interface Inventory {
+    /** Inventory.HowManyCanBePut(ItemPrefab, float? condition): units of that prefab the free space takes. */
+    HowManyCanBePut(prefab: ItemPrefab): number;
+    /** Inventory.CanProbablyBePut(ItemPrefab, float? condition, int? quality). */
+    CanProbablyBePut(prefab: ItemPrefab): boolean;
+}
+
+declare namespace ItemPrefab {
+    /** PrefabCollection<ItemPrefab>: `for p in ItemPrefab.Prefabs do` (O(prefabs): cache what you derive). */
+    const Prefabs: LuaIterable<ItemPrefab>;
+}
+
+/**
+ * The arguments of `signalReceived.<identifier>` (Connection.SendSignal, after delivery):
+ * `signal.value` is the text, `connection.Name` the input it arrived at, `connection.Item` the
+ * receiving item (as used by public LuaCs mods).
+ */
+declare interface WireSignal {
+    readonly value: string;
+}
+
+declare interface WireConnection {
+    readonly Name: string;
+    readonly Item: Item;
+}

@@ -17,8 +17,7 @@ import type { ItemRecord } from "../core/record";
 import { keyIdentifier, keyQuality, makeKey, normalizeDatabaseId } from "../core/keys";
 import type { ItemKey } from "../core/keys";
 import { ok, refuse, Result } from "../core/result";
-import type { IngestPolicy } from "./policy";
-import { readRecord, unitsIn } from "./records";
+import type { IngestOptions, IngestPolicy } from "./policy";
 import type { RemovalLedger } from "./removals";
 import { canSpawn, spawnRecord } from "./spawner";
 import { problem, warn } from "./log";
@@ -44,14 +43,19 @@ interface SpawnLease {
     readonly dbId: string;
     outstanding: number;
     readonly startedAt: number;
+    /** Units whose spawn the game has not reported yet, by a per-lease serial. */
+    readonly waiting: LuaMap<number, { readonly key: ItemKey; readonly exactId: number | undefined }>;
+    nextWaiting: number;
+    /** Lua stopped while these spawns were queued and they were counted as delivered. */
+    deliveredAtStop?: boolean;
 }
 
 /** Seconds after which a spawn the game never performed is given up and its units return. */
 const SPAWN_TIMEOUT = 5;
+/** Less than one game update (1/60 s): a spawn queued this recently has not been processed yet. */
+const SAME_UPDATE = 1 / 120;
 
 export class Transfer {
-    /** Units queued for removal per database, not yet inserted (they count against limits). */
-    private readonly reserved = new LuaMap<string, number>();
     private spawnLeases = new LuaMap<number, SpawnLease>();
     floorDrops = 0;
 
@@ -62,29 +66,25 @@ export class Transfer {
         private readonly now: (this: void) => number,
     ) {}
 
+    /** Units queued for removal, not yet inserted (the policy counts them against limits). */
     reservedUnits(dbId: string): number {
-        return this.reserved.get(normalizeDatabaseId(dbId)) ?? 0;
-    }
-
-    private reserve(dbId: string, n: number): void {
-        this.reserved.set(dbId, (this.reserved.get(dbId) ?? 0) + n);
+        return this.policy.reservedUnits(normalizeDatabaseId(dbId));
     }
 
     /**
      * Takes `item` (with everything inside it) into database `dbId`. The item stays in the world
      * until the game removes it; a refusal leaves it where it is.
      */
-    ingest(item: Item, rawDbId: string, source: string): Result<ItemRecord> {
+    ingest(item: Item, rawDbId: string, source: string, options?: IngestOptions): Result<ItemRecord> {
         const dbId = normalizeDatabaseId(rawDbId);
         if (this.removals.isPending(item.ID)) return refuse("pending", "that item is already on its way in");
-        const allowed = this.policy.check(item, dbId, this.reservedUnits(dbId));
+        const allowed = this.policy.check(item, dbId, options);
         if (!allowed.ok) return allowed;
-        const record = readRecord(item);
-        const units = unitsIn(record);
+        const record = allowed.value;
         const origin = item.ParentInventory;
-        this.reserve(dbId, units);
+        const reservation = this.policy.reserve(dbId, record);
         this.removals.queue(item, record.identifier, () => {
-            this.reserve(dbId, -units);
+            this.policy.release(reservation);
             this.insertRecord(dbId, record, source, origin);
         });
         return ok(record);
@@ -131,7 +131,7 @@ export class Transfer {
         const moved = tx.commit();
         if (!moved.ok) return this.abandon(lease.id, lease.epoch, moved);
         const leased = this.store.lease(lease.id)!;
-        const tracker: SpawnLease = { leaseId: lease.id, epoch: lease.epoch, dbId, outstanding: 0, startedAt: this.now() };
+        const tracker: SpawnLease = { leaseId: lease.id, epoch: lease.epoch, dbId, outstanding: 0, startedAt: this.now(), waiting: new LuaMap(), nextWaiting: 1 };
         this.spawnLeases.set(lease.id, tracker);
         for (const [key, count] of leased.countList()) {
             const record = plainRecord(key);
@@ -150,9 +150,15 @@ export class Transfer {
 
     private spawnUnit(tracker: SpawnLease, record: ItemRecord, key: ItemKey, exactId: number | undefined, target: Inventory): void {
         tracker.outstanding++;
+        const serial = tracker.nextWaiting;
+        tracker.nextWaiting++;
+        tracker.waiting.set(serial, { key, exactId });
         const started = spawnRecord(record, target, undefined, (landed) => {
+            tracker.waiting.delete(serial);
             const live = this.spawnLeases.get(tracker.leaseId) === tracker;
             if (!live) {
+                // Counted as delivered when Lua stopped: the item is where its units went. Keep it.
+                if (tracker.deliveredAtStop === true) return;
                 // The lease timed out and its units already went back: this item is one too many.
                 this.removals.queue(landed.item, record.identifier, () => undefined);
                 return;
@@ -172,6 +178,7 @@ export class Transfer {
             }
         });
         if (!started.ok) {
+            tracker.waiting.delete(serial);
             problem("cannot spawn " + record.identifier + ": " + started.message);
             this.finishUnit(tracker);
         }
@@ -199,17 +206,27 @@ export class Transfer {
     }
 
     /**
-     * Lua is stopping (reloadlua): queued spawns still land after the restart, without anyone to
-     * account for them, so count them as delivered now; pending removals finish by callback.
+     * Lua is stopping (reloadlua). A spawn queued in this very update still lands after the
+     * restart, without anyone to account for it, so its unit counts as delivered now. A spawn
+     * queued before this update had its chance to land and did not (the game dropped it, or
+     * removed the item before reporting it): its unit goes back, like units whose misplaced
+     * item is waiting to be removed again. Everything not delivered returns when the lease closes.
      */
     settleForStop(): void {
+        const now = this.now();
         for (const [id, tracker] of this.spawnLeases) {
             const lease = this.store.lease(tracker.leaseId);
             if (lease !== undefined) {
-                const tx = this.store.transaction(tracker.dbId, "spawner (stop)");
-                for (const [key, count] of lease.countList()) tx.consumeFromLease(tracker.leaseId, tracker.epoch, key, count);
-                for (const entry of lease.exactList()) tx.consumeExactFromLease(tracker.leaseId, tracker.epoch, entry.id);
-                tx.commit();
+                if (now - tracker.startedAt < SAME_UPDATE) {
+                    const tx = this.store.transaction(tracker.dbId, "spawner (stop)");
+                    for (const [, unit] of tracker.waiting) {
+                        if (unit.exactId !== undefined) tx.consumeExactFromLease(tracker.leaseId, tracker.epoch, unit.exactId);
+                        else tx.consumeFromLease(tracker.leaseId, tracker.epoch, unit.key, 1);
+                    }
+                    const consumed = tx.commit();
+                    if (consumed.ok) tracker.deliveredAtStop = true;
+                    else problem("spawns queued at stop could not be counted as delivered: " + consumed.message);
+                }
                 this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner (stop)");
             }
             this.spawnLeases.delete(id);
@@ -219,7 +236,7 @@ export class Transfer {
     /** A rebuild dropped every lease: forget the trackers (their callbacks find no live lease). */
     reset(): void {
         this.spawnLeases = new LuaMap<number, SpawnLease>();
-        for (const [id] of this.reserved) this.reserved.delete(id);
+        this.policy.clearReservations();
     }
 
     inFlight(): number {

@@ -31,6 +31,27 @@ GameSession.getters.IsRunning = function(self) return self._sim.roundRunning end
 local Campaign = Obj.class("Barotrauma.CampaignMode")
 A.GameSession, A.Campaign = GameSession, Campaign
 
+-- ChatMessageType members (the game's enum; the numbers only need to be distinct here).
+A.CHAT_TYPES = { Default = 0, Error = 1, Dead = 2, Server = 3, Radio = 4, Private = 5, Console = 6,
+    MessageBox = 7, Order = 8, ServerLog = 9, ServerMessageBox = 10, ServerMessageBoxInGame = 11, Team = 12 }
+
+local ChatMessage = Obj.class("Barotrauma.Networking.ChatMessage")
+ChatMessage.getters.Text = function(self) return self._text end
+ChatMessage.getters.Type = function(self) return self._type end
+ChatMessage.getters.SenderName = function(self) return self._sender end
+
+local ChatBox = Obj.class("Barotrauma.ChatBox")
+ChatBox.methods.AddMessage = function(self, message)
+    if not Obj.is(message, ChatMessage) then error("value cannot be null (message)", 2) end
+    local list = self._sim.chat
+    list[#list + 1] = { to = "local", text = message._text, type = message._type, sender = message._sender }
+end
+
+-- The Client class lives in runtime.lua (which requires this file): look it up when needed.
+local function Sim_Client()
+    return package.loaded["sim.runtime"].Client
+end
+
 local Spawner = Obj.class("Barotrauma.EntitySpawner")
 
 local function isVector(v)
@@ -134,15 +155,39 @@ function A.install(sim, state)
     rawset(Hook, "HookMethodType", { Before = H.BEFORE, After = H.AFTER })
     env.Hook = Hook
 
-    -- Game ---------------------------------------------------------------------------------
-    env.Game = Obj.static("Barotrauma.LuaGame", {
+    -- Chat (LuaGame.cs: SendDirectChatMessage is server-only, ChatBox client-only). Every line
+    -- a player would see is appended to `sim.chat` as { to = client name or "local", text, type }.
+    if sim.chat == nil then sim.chat = {} end
+    env.ChatMessageType = Obj.static("Barotrauma.Networking.ChatMessageType", {}, A.CHAT_TYPES)
+    env.ChatMessage = Obj.static("Barotrauma.Networking.ChatMessage", {}, {
+        Create = function(senderName, text, messageType, sender)
+            if type(text) ~= "string" then error("value cannot be null (text)", 2) end
+            if type(messageType) ~= "number" then error("cannot convert to ChatMessageType", 2) end
+            return Obj.new(ChatMessage, { _sender = senderName, _text = text, _type = messageType })
+        end,
+    })
+    local gameGetters = {
         IsMultiplayer = function() return side ~= "sp" end,
         IsSingleplayer = function() return side == "sp" end,
         IsDedicated = function() return side == "server" and sim.dedicated end,
         SaveFolder = function() return sim.saveFolder end,
         GameSession = function() return sim:_gameSession() end,
         RoundStarted = function() return sim.roundRunning end,
-    }, {
+    }
+    if side ~= "server" then
+        local box = Obj.new(ChatBox, { _sim = sim })
+        gameGetters.ChatBox = function() return box end
+    end
+    local gameFunctions = {}
+    if side == "server" then
+        gameFunctions.SendDirectChatMessage = function(senderName, text, sender, messageType, client)
+            if type(text) ~= "string" then error("value cannot be null (text)", 2) end
+            if not Obj.is(client, Sim_Client()) then error("value cannot be null (client)", 2) end
+            local list = sim.chat
+            list[#list + 1] = { to = client.Name, text = text, type = messageType, sender = senderName }
+        end
+    end
+    env.Game = Obj.static("Barotrauma.LuaGame", gameGetters, {
         AddCommand = function(name, help, fn, getValidArgs, isCheat)
             if type(name) ~= "string" or type(fn) ~= "function" then error("value cannot be null", 2) end
             if not state.alive then return end
@@ -160,6 +205,12 @@ function A.install(sim, state)
             end
         end,
     })
+    for k, f in pairs(gameFunctions) do
+        rawset(env.Game, k, function(a, ...)
+            if rawequal(a, env.Game) then return f(...) end
+            return f(a, ...)
+        end)
+    end
 
     -- Networking ---------------------------------------------------------------------------
     env.Networking = Obj.static("Barotrauma.LuaCsNetworking", {}, {

@@ -239,6 +239,19 @@ g.ContainedItems = function(self)
     end
 end
 g.Components = function(self) return Obj.copyList(self._components) end
+-- MapEntity.linkedTo (List<MapEntity>, links made in the submarine editor): enumerated with
+-- `for e in item.linkedTo do`. Removed items drop out, as MapEntity.Remove unlinks them.
+g.linkedTo = function(self)
+    local live = {}
+    for _, other in ipairs(self._links) do
+        if not other._removed then live[#live + 1] = other end
+    end
+    local i = 0
+    return function()
+        i = i + 1
+        return live[i]
+    end
+end
 g.StolenDuringRound = function(self) return self._stolen end
 s.StolenDuringRound = function(self, v) self._stolen = v == true end
 g.AllowStealing = function(self) return self._allowStealing end
@@ -301,7 +314,7 @@ function Items.construct(world, prefab, id)
         _world = world, _id = id, _prefab = prefab, _condition = prefab._maxCondition, _quality = 0,
         _tags = tags, _tagSet = tagSet, _stolen = false, _allowStealing = true, _outpost = "",
         _spawnedInOutpost = false, _description = "", _removed = false, _parentInv = nil,
-        _ownInvs = {}, _components = {}, _sub = nil, _x = 0, _y = 0,
+        _ownInvs = {}, _components = {}, _sub = nil, _x = 0, _y = 0, _links = {},
     })
     for _, def in ipairs(prefab._components) do
         local c = newComponent(world, item, def)
@@ -312,6 +325,18 @@ function Items.construct(world, prefab, id)
 end
 
 --- The item's components of one type, in order (e.g. every MemoryComponent).
+--- Links `a` and `b` both ways, as the submarine editor does (no duplicates).
+function Items.link(a, b)
+    local function add(x, y)
+        for _, l in ipairs(x._links) do
+            if l == y then return end
+        end
+        x._links[#x._links + 1] = y
+    end
+    add(a, b)
+    add(b, a)
+end
+
 function Items.componentsOf(item, t)
     local out = {}
     for _, c in ipairs(item._components) do

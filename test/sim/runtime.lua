@@ -72,6 +72,13 @@ Client.methods.HasPermission = function(self, p)
 end
 Client.tostring = function(self) return "Client (" .. self._name .. ")" end
 
+-- Signal (a struct: `value` is its text) and the receiving Connection of signalReceived.
+local Signal = Obj.class("Barotrauma.Signal")
+Signal.getters.value = function(self) return self._value end
+local Connection = Obj.class("Barotrauma.Items.Components.Connection")
+Connection.getters.Name = function(self) return self._name end
+Connection.getters.Item = function(self) return self._item end
+
 -- Opaque game objects handed to patches as instances or arguments.
 local Opaque = {}
 for _, t in ipairs({ "Barotrauma.Networking.GameServer", "System.Xml.Linq.XElement", "Barotrauma.CampaignDataPath",
@@ -302,6 +309,12 @@ local function applyOpts(item, o)
     if o.voltage ~= nil then
         for _, c in ipairs(item._components) do
             if Items.POWERED[c._type] then c._voltage = o.voltage end
+        end
+    end
+    -- links = { item, ... } (spawnNow only; startCampaign resolves keys itself).
+    if o.links ~= nil then
+        for _, other in ipairs(o.links) do
+            if type(other) == "table" and other._links ~= nil then Items.link(item, other) end
         end
     end
 end
@@ -662,6 +675,17 @@ function Sim:pressButton(character, item, labelOrIndex)
     return true
 end
 
+--- A wire signal arriving at `item`'s input `connectionName` (Connection.SendSignal): fires
+--- `signalReceived` and `signalReceived.<identifier>` with (signal, connection) after delivery.
+--- `signal.value` is the text, `connection.Name` / `connection.Item` the receiving end. A real
+--- continuous signal arrives every update: call this once per tick to model one.
+function Sim:sendSignal(item, connectionName, value)
+    local signal = Obj.new(Signal, { _value = tostring(value) })
+    local connection = Obj.new(Connection, { _name = connectionName, _item = item })
+    self.lua:call("signalReceived", signal, connection)
+    self.lua:call("signalReceived." .. item._prefab._id, signal, connection)
+end
+
 --- A CustomInterface text field edit: sets element.Signal (cut to its max length).
 function Sim:setText(character, item, labelOrIndex, text)
     local e = findElement(item, labelOrIndex)
@@ -901,6 +925,14 @@ local function buildItems(self, spec)
                 byIndex[i] = item
                 if e.key ~= nil then byKey[e.key] = item end
             end
+        end
+    end
+    -- links = { key or index, ... }: submarine-editor links, made once every entry exists.
+    for i, e in ipairs(spec.items or {}) do
+        for _, ref in ipairs(e.links or {}) do
+            local other = byIndex[ref] or byKey[ref]
+            assert(other, "startCampaign: item " .. i .. " links to unknown entry " .. tostring(ref))
+            Items.link(byIndex[i], other)
         end
     end
 end

@@ -44,6 +44,10 @@ local function record(item, parentId, container, slot, problems)
     end
     local tags = table.concat(item._tags, ",")
     checkXml(problems, item, "Tags", tags)
+    local links = {}
+    for _, other in ipairs(item._links) do
+        if not other._removed then links[#links + 1] = other._id end
+    end
     checkXml(problems, item, "OriginalOutpost", item._outpost)
     return {
         identifier = item._prefab._id,
@@ -54,6 +58,7 @@ local function record(item, parentId, container, slot, problems)
         memory = memory,
         signals = signals,
         labels = labels,
+        links = links,
         stolen = item._stolen,
         allowStealing = item._allowStealing,
         outpost = item._outpost,
@@ -146,6 +151,13 @@ function S.load(world, records, opts)
             applyProps(item, r)
             byRecordId[r.id] = item
             loaded[#loaded + 1] = { item = item, r = r }
+        end
+    end
+    -- Links (the "linked" attribute): resolved once every item of the save exists.
+    for _, e in ipairs(loaded) do
+        for _, id in ipairs(e.r.links or {}) do
+            local other = byRecordId[id]
+            if other ~= nil then Items.link(e.item, other) end
         end
     end
     for _, e in ipairs(loaded) do

@@ -328,3 +328,24 @@ describe("lifecycle: a save patch that cannot be installed", function()
         if not ok then error(err, 0) end
     end)
 end)
+
+describe("lifecycle: reloadlua with spawns in flight", function()
+    it("a spawn queued in the same update as the restart lands and is kept, exactly once", function()
+        scenario("server", function(h)
+            local initial = h:total("steel")
+            for _, r in ipairs(h:ingest(h:find("steel", 1))) do assert.is_true(r.ok, r.message) end
+            h:tick(1)
+            local target
+            for _, c in ipairs(h.sim:findAll("storagecabinet")) do
+                if #c.OwnInventory.AllItemsMod == 0 then target = c end
+            end
+            assert.is_true(h:api().extract("default", "steel", 1, target.OwnInventory, "spec").ok)
+            for _, r in ipairs(h:ingest(h:find("steel", 1))) do assert.is_true(r.ok, r.message) end
+            h.sim:reloadLua()
+            h:tick(3)
+            assert.are.equal(initial, h:total("steel"))
+            assert.are.equal(1, #target.OwnInventory.AllItemsMod)
+            clean(h)
+        end)
+    end)
+end)

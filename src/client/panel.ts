@@ -1,0 +1,164 @@
+/**
+ * The panel beside a terminal: a thin GUI over PanelModel. It follows the terminal the local
+ * character has selected (or holds), subscribes while it does, and redraws only what the model
+ * marks dirty. Every GUI call is guarded: if the game's GUI refuses something, the panel turns
+ * itself off and the sync keeps working.
+ */
+import type { SyncClient } from "./stream";
+import type { PanelModel, PanelRow, PanelSort } from "./model";
+import { PANEL_SORTS } from "./model";
+
+/** Only this many rows get GUI elements; the search narrows the rest. */
+const MAX_DRAWN = 150;
+const TERMINALS: { readonly [id: string]: true | undefined } = { databaseterminal: true, databaseterminalfixed: true };
+/** MapEntityCategory flags offered as filters (the game's enum values). */
+const CATEGORIES: readonly [string, number][] = [
+    ["All", 0], ["Material", 1024], ["Equipment", 64], ["Medical", 8], ["Weapon", 16], ["Diving", 32],
+    ["Fuel", 128], ["Electrical", 256], ["Machine", 4], ["Misc", 32768],
+];
+
+export function hasGui(): boolean {
+    const g = _G as unknown as { [name: string]: unknown };
+    return CLIENT && rawget(g, "GUI") !== undefined && rawget(g, "Vector2") !== undefined;
+}
+
+function rowText(row: PanelRow): string {
+    const quality = row.quality > 0 ? string.format(" (Q%d)", row.quality) : "";
+    const condition = row.exact > 0 ? string.format("  [%d damaged/special, worst %.0f%%]", row.exact, row.worst) : "";
+    return string.format("%s%s  x%d%s", row.name, quality, row.amount, condition);
+}
+
+function terminalInUse(): Item | undefined {
+    const me = Character.Controlled;
+    if (me === undefined || me.IsDead) return undefined;
+    const selected = me.SelectedItem;
+    if (selected !== undefined && TERMINALS[string.lower(selected.Prefab.Identifier.Value)] === true) return selected;
+    return undefined;
+}
+
+interface Drawn {
+    readonly button: GuiButton;
+}
+
+export class PanelGui {
+    private disabled = false;
+    private terminal: number | undefined = undefined;
+    private frame: GuiComponent | undefined;
+    private list: GuiListBox | undefined;
+    private status: GuiTextBlock | undefined;
+    private drawn = new LuaMap<string, Drawn>();
+    private model: PanelModel | undefined;
+
+    constructor(private readonly client: SyncClient) {}
+
+    /** Every update: follow the selected terminal, then redraw what changed. */
+    update(): void {
+        if (this.disabled) return;
+        const [success, err] = pcall(() => this.step());
+        if (!success) {
+            this.disabled = true;
+            print(string.format("[DatabaseIO] the terminal panel is off: %s", type(err) === "string" ? err : "GUI error"));
+        }
+    }
+
+    private step(): void {
+        const item = terminalInUse();
+        const id = item === undefined ? undefined : item.ID;
+        if (id !== this.terminal) {
+            if (this.terminal !== undefined) this.client.close(this.terminal);
+            this.terminal = id;
+            this.model = id === undefined ? undefined : this.client.open(id);
+            this.ensureFrame();
+            this.frame!.Visible = id !== undefined;
+            this.redrawAll();
+        }
+        if (this.terminal === undefined || this.model === undefined) return;
+        const info = this.client.info(this.terminal);
+        this.status!.Text = info === undefined ? "" : this.statusText(info.state, info.db, info.reason, info.reply);
+        const dirty = this.model.takeDirty();
+        if (dirty.list) {
+            this.redrawAll();
+        } else {
+            for (const key of dirty.keys) {
+                const drawn = this.drawn.get(key);
+                const row = this.model.row(key);
+                if (drawn !== undefined && row !== undefined) drawn.button.Text = rowText(row);
+            }
+        }
+    }
+
+    private statusText(state: string, db: string, reason: string, reply: { ok: boolean; text: string } | undefined): string {
+        if (state === "closed") return reason;
+        const model = this.model!;
+        const head = string.format("%s: %d kinds, %d units%s", db, model.size(), model.totalUnits(), state === "live" ? "" : " (updating)");
+        return reply === undefined ? head : head + " - " + reply.text;
+    }
+
+    private ensureFrame(): void {
+        if (this.frame !== undefined) return;
+        const frame = GUI.Frame(GUI.RectTransform(Vector2(0.25, 0.6), undefined, GUI.Anchor.CenterRight));
+        const search = GUI.TextBox(GUI.RectTransform(Vector2(1, 0.06), frame.RectTransform, GUI.Anchor.TopLeft), "");
+        search.OnTextChangedDelegate = (_box, text) => {
+            this.model?.setSearch(text);
+            return true;
+        };
+        const sort = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterLeft), "Sort", PANEL_SORTS.length * 2);
+        for (const mode of PANEL_SORTS) {
+            sort.AddItem(mode + " ^", mode + ":asc");
+            sort.AddItem(mode + " v", mode + ":desc");
+        }
+        sort.OnSelected = (_c, data) => {
+            const text = type(data) === "string" ? (data as string) : "name:asc";
+            const [colon] = string.find(text, ":", 1, true);
+            const mode = (colon === undefined ? text : string.sub(text, 1, colon - 1)) as PanelSort;
+            this.model?.setSort(mode, string.sub(text, -4) === "desc");
+            return true;
+        };
+        const category = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterRight), "Category", CATEGORIES.length);
+        for (const [label, flag] of CATEGORIES) category.AddItem(label, flag);
+        category.OnSelected = (_c, data) => {
+            this.model?.setCategory(type(data) === "number" ? (data as number) : 0);
+            return true;
+        };
+        this.list = GUI.ListBox(GUI.RectTransform(Vector2(1, 0.75), frame.RectTransform, GUI.Anchor.BottomCenter));
+        this.status = GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), frame.RectTransform, GUI.Anchor.TopRight), "");
+        this.frame = frame;
+        Hook.Patch("databaseio.client.panel", "Barotrauma.GameScreen", "AddToGUIUpdateList", () => {
+            if (this.frame !== undefined && this.frame.Visible) this.frame.AddToGUIUpdateList();
+        }, Hook.HookMethodType.After);
+    }
+
+    private redrawAll(): void {
+        const list = this.list!;
+        list.ClearChildren();
+        this.drawn = new LuaMap();
+        const model = this.model;
+        if (model === undefined || this.terminal === undefined) return;
+        const rows = model.visible();
+        const terminal = this.terminal;
+        const count = math.min(rows.length, MAX_DRAWN);
+        for (let i = 0; i < count; i++) {
+            const row = rows[i];
+            const key = row.key;
+            const button = GUI.Button(GUI.RectTransform(Vector2(1, 0.06), list.Content.RectTransform), rowText(row), GUI.Alignment.CenterLeft, "GUIButtonSmall");
+            this.addIcon(button, row.identifier);
+            // A click asks the server; the server decides what the page shows.
+            button.OnClicked = () => {
+                this.client.bring(terminal, key);
+                return true;
+            };
+            this.drawn.set(key, { button });
+        }
+        if (rows.length > count) {
+            GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), list.Content.RectTransform), string.format("%d more - search to narrow", rows.length - count));
+        }
+    }
+
+    private addIcon(button: GuiButton, identifier: string): void {
+        pcall(() => {
+            const prefab = ItemPrefab.GetItemPrefab(identifier);
+            const sprite = prefab === undefined ? undefined : prefab.InventoryIcon ?? prefab.Sprite;
+            if (sprite !== undefined) GUI.Image(GUI.RectTransform(Vector2(0.08, 1), button.RectTransform, GUI.Anchor.CenterLeft), sprite);
+        });
+    }
+}

@@ -1,0 +1,143 @@
+/**
+ * What a restocker keeps stocked, read from text a player or a submarine designer wrote: the
+ * device's "config" text field, or, when that is empty, item tags of the form `stock:<word>`
+ * (editable in the submarine editor; tags are split on commas, so one word per tag).
+ *
+ * Words (any order, separated by spaces, commas, semicolons or new lines):
+ *   oxygentank            an item identifier to keep stocked (several allowed: first found wins)
+ *   tag:weldingfuel       every item carrying that tag
+ *   amount=2              target units (default 1), per slot or per container (below)
+ *   per=slot|container    amount per usable slot (default) or for the whole container
+ *   spent=yes|no          take spent items (condition 0, empty tanks) back into the database (default yes)
+ *   min=50                lowest condition percent a supplied unit may have (default 100: full units only)
+ *
+ * The text may be anything a player types (Chinese included): it is split with plain finds only,
+ * never with pattern classes, and unknown words are reported, not guessed.
+ */
+
+export interface RestockConfig {
+    readonly identifiers: readonly string[];
+    readonly tags: readonly string[];
+    readonly amount: number;
+    readonly perSlot: boolean;
+    readonly replaceSpent: boolean;
+    readonly minCondition: number;
+    /** Words that were not understood (shown to the player and logged once). */
+    readonly problems: readonly string[];
+}
+
+export const MAX_STOCK_AMOUNT = 1000;
+/** More kinds than this per restocker is refused: each one is a watch and a lookup. */
+export const MAX_STOCK_KINDS = 16;
+const SEPARATORS = [" ", ",", ";", "\n", "\r", "\t"];
+
+/** Splits on any separator using plain finds (safe on UTF-16 text). Empty words are dropped. */
+export function splitWords(text: string): string[] {
+    const words: string[] = [];
+    let start = 1;
+    const length = text.length;
+    while (start <= length) {
+        let cut = length + 1;
+        for (const sep of SEPARATORS) {
+            const [at] = string.find(text, sep, start, true);
+            if (at !== undefined && at < cut) cut = at;
+        }
+        if (cut > start) words.push(string.sub(text, start, cut - 1));
+        start = cut + 1;
+    }
+    return words;
+}
+
+function afterPrefix(word: string, prefix: string): string | undefined {
+    if (string.sub(word, 1, prefix.length) !== prefix) return undefined;
+    return string.sub(word, prefix.length + 1);
+}
+
+function wholeNumber(text: string, low: number, high: number): number | undefined {
+    const n = tonumber(text);
+    if (n === undefined || n !== math.floor(n) || n < low || n > high) return undefined;
+    return n;
+}
+
+function yesNo(text: string): boolean | undefined {
+    if (text === "yes" || text === "on" || text === "true" || text === "1") return true;
+    if (text === "no" || text === "off" || text === "false" || text === "0") return false;
+    return undefined;
+}
+
+/** Letters, digits and the few marks identifiers use; anything else is not an identifier. */
+function looksLikeIdentifier(word: string): boolean {
+    if (word === "" || word.length > 64) return false;
+    for (let i = 1; i <= word.length; i++) {
+        const c = string.sub(word, i, i);
+        const isLower = c >= "a" && c <= "z";
+        const isDigit = c >= "0" && c <= "9";
+        if (!isLower && !isDigit && c !== "_" && c !== "-" && c !== ".") return false;
+    }
+    return true;
+}
+
+export function parseConfig(text: string): RestockConfig {
+    const identifiers: string[] = [];
+    const tags: string[] = [];
+    const problems: string[] = [];
+    let amount = 1;
+    let perSlot = true;
+    let replaceSpent = true;
+    let minCondition = 100;
+    for (const raw of splitWords(text)) {
+        const word = string.lower(raw);
+        const tag = afterPrefix(word, "tag:");
+        const amountText = afterPrefix(word, "amount=");
+        const perText = afterPrefix(word, "per=");
+        const spentText = afterPrefix(word, "spent=");
+        const minText = afterPrefix(word, "min=");
+        if (tag !== undefined) {
+            if (looksLikeIdentifier(tag) && identifiers.length + tags.length < MAX_STOCK_KINDS) tags.push(tag);
+            else problems.push(raw);
+        } else if (amountText !== undefined) {
+            const n = wholeNumber(amountText, 1, MAX_STOCK_AMOUNT);
+            if (n !== undefined) amount = n;
+            else problems.push(raw);
+        } else if (perText !== undefined) {
+            if (perText === "slot") perSlot = true;
+            else if (perText === "container") perSlot = false;
+            else problems.push(raw);
+        } else if (spentText !== undefined) {
+            const v = yesNo(spentText);
+            if (v !== undefined) replaceSpent = v;
+            else problems.push(raw);
+        } else if (minText !== undefined) {
+            const n = wholeNumber(minText, 1, 100);
+            if (n !== undefined) minCondition = n;
+            else problems.push(raw);
+        } else if (looksLikeIdentifier(word) && identifiers.length + tags.length < MAX_STOCK_KINDS) {
+            if (!identifiers.includes(word)) identifiers.push(word);
+        } else {
+            problems.push(raw);
+        }
+    }
+    return { identifiers, tags, amount, perSlot, replaceSpent, minCondition, problems };
+}
+
+/** The label (text attribute) of the config text field in Restocker.xml. */
+export const CONFIG_FIELD = "restocker.config";
+
+/** The config text of a restocker: its text field, else its `stock:` tags joined. */
+export function configTextOf(item: Item): string {
+    const ci = item.GetComponentString("CustomInterface");
+    if (ci !== undefined) {
+        for (const element of ci.customInterfaceElementList) {
+            if (element.Label === CONFIG_FIELD && element.Signal !== undefined && element.Signal !== "") return element.Signal;
+        }
+    }
+    const words: string[] = [];
+    const tags = item.Tags;
+    if (tags !== undefined && tags !== "") {
+        for (const tag of splitWords(tags)) {
+            const rest = afterPrefix(string.lower(tag), "stock:");
+            if (rest !== undefined && rest !== "") words.push(rest);
+        }
+    }
+    return table.concat(words, " ");
+}

@@ -1,0 +1,401 @@
+/**
+ * Lease-paged terminals (design.md "Terminal leases"): the handheld `databaseterminal` and the
+ * wall-mounted, powered `databaseterminalfixed`. This module wires the terminal sessions to the
+ * game: which items are terminals, who uses them, the regular upkeep, deposits, the buttons and
+ * the round lifecycle. Any number of terminals may hold pages of one database at once.
+ */
+import type { HostServices } from "../host/runtime";
+import { databaseIdOf, prefabIdOf } from "../host/devices";
+import { info } from "../host/log";
+import { ok, refuse, Result } from "../core/result";
+import { DatabaseView } from "./terminalView";
+import { SessionHost, TerminalSession } from "./terminalSession";
+import { TerminalUsers } from "./terminalUsers";
+import { CONTROLS, HOOK_PREFIX, runControl } from "./terminalControls";
+import { cleanFieldText, cleanSearch } from "./terminalText";
+import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
+import { showLabel } from "./terminalLabel";
+import { tellPlayer } from "../host/notify";
+
+export const HANDHELD_TERMINAL = "databaseterminal";
+export const FIXED_TERMINAL = "databaseterminalfixed";
+
+/** Upkeep runs every this many updates (a quarter of a second at 60 updates per second). */
+const UPKEEP_EVERY = 15;
+
+function terminalKind(item: Item): "handheld" | "fixed" | undefined {
+    const id = prefabIdOf(item);
+    if (id === HANDHELD_TERMINAL) return "handheld";
+    if (id === FIXED_TERMINAL) return "fixed";
+    return undefined;
+}
+
+function newNonce(now: number): string {
+    return string.format("%d%04d", math.floor(now * 1000) % 100000000, math.random(0, 9999));
+}
+
+function noop(this: void): void {
+    // the units of this item are already in the database
+}
+
+export class TerminalFeature implements SessionHost {
+    readonly nonce: string;
+    private readonly terminals = new LuaMap<number, Item>();
+    private readonly sessions = new LuaMap<number, TerminalSession>();
+    private readonly views = new LuaMap<string, DatabaseView>();
+    private readonly users = new TerminalUsers();
+    /** Who last put an item into a terminal (item id -> character), to hand refusals back. */
+    private readonly putters = new LuaMap<number, Character>();
+    /** Items refused and left in a terminal (shown, not retried until they move). */
+    private readonly refusedLeft = new LuaMap<number, true>();
+    /** Items queued for removal whose units the database already holds. */
+    private readonly dropping = new LuaMap<number, true>();
+    private ticks = 0;
+
+    constructor(readonly services: HostServices) {
+        this.nonce = newNonce(services.now());
+    }
+
+    viewOf(dbId: string): DatabaseView {
+        let view = this.views.get(dbId);
+        if (view === undefined) {
+            view = new DatabaseView(this.services.store, dbId);
+            this.views.set(dbId, view);
+        }
+        return view;
+    }
+
+    showSummary(session: TerminalSession, text: string): void {
+        showLabel(session.item, text);
+    }
+
+    // ---- terminals and sessions ----
+
+    track(item: Item): void {
+        if (item.Removed || terminalKind(item) === undefined) return;
+        this.terminals.set(item.ID, item);
+    }
+
+    private sessionOf(item: Item, create: boolean): TerminalSession | undefined {
+        let session = this.sessions.get(item.ID);
+        if (session !== undefined && session.item !== item) {
+            this.sessions.delete(item.ID);
+            session = undefined;
+        }
+        if (session === undefined && create) {
+            const kind = terminalKind(item);
+            if (kind === undefined) return undefined;
+            session = new TerminalSession(this, item, databaseIdOf(item), kind === "fixed");
+            this.sessions.set(item.ID, session);
+        }
+        return session;
+    }
+
+    private powered(item: Item): boolean {
+        const powered = item.GetComponentString("Powered");
+        if (powered === undefined) return true;
+        return powered.Voltage >= powered.MinVoltage;
+    }
+
+    isInUse(item: Item): boolean {
+        const kind = terminalKind(item);
+        if (kind === undefined || item.Removed) return false;
+        if (kind === "fixed" && !this.powered(item)) return false;
+        return this.users.usersOf(item, kind === "handheld").length > 0;
+    }
+
+    sessionInUse(item: unknown): Result<TerminalSession> {
+        if (item === undefined || item === null) return refuse("no_terminal", "no terminal given");
+        const terminal = item as Item;
+        if (terminalKind(terminal) === undefined) return refuse("no_terminal", "that is not a terminal");
+        this.track(terminal);
+        if (!this.isInUse(terminal)) return refuse("not_in_use", "nobody is using that terminal");
+        const session = this.sessionOf(terminal, true)!;
+        if (session.state === "idle") session.open();
+        return ok(session);
+    }
+
+    now(): number {
+        return this.services.now();
+    }
+
+    // ---- upkeep ----
+
+    think(): void {
+        this.ticks++;
+        if (this.ticks % UPKEEP_EVERY !== 0) return;
+        this.upkeep();
+    }
+
+    /** Opens pages for new users, closes unused ones, books what players took or put in. */
+    upkeep(): void {
+        const now = this.services.now();
+        for (const [id, item] of this.terminals) {
+            if (item.Removed) {
+                this.terminals.delete(id);
+                continue;
+            }
+            const inUse = this.isInUse(item);
+            let session = this.sessionOf(item, inUse);
+            if (session === undefined) continue;
+            if (inUse && session.state === "idle") session.open();
+            else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
+            if (inUse && session.state !== "idle") session.setSearch(this.searchOf(item));
+            session.tick(now);
+            if (session.state === "open" || session.state === "filling") this.takeDeposits(session);
+            if (!inUse && session.state === "idle") {
+                this.sessions.delete(id);
+                session = undefined;
+            }
+        }
+    }
+
+    /** The search text; a field holding what a save cannot (control characters, any length) is cleaned in place. */
+    private searchOf(item: Item): string {
+        const ci = item.GetComponentString("CustomInterface");
+        if (ci === undefined) return "";
+        for (const element of ci.customInterfaceElementList) {
+            if (element.Label === "dbioterminal.search") {
+                const raw = element.Signal;
+                const kept = cleanFieldText(raw);
+                if (kept !== raw) element.Signal = kept;
+                return cleanSearch(kept);
+            }
+        }
+        return "";
+    }
+
+    /** Items in the terminal that are not part of its page: stored under the policy or refused. */
+    private takeDeposits(session: TerminalSession): void {
+        const page = session.page;
+        const container = session.container;
+        if (page === undefined || container === undefined) return;
+        for (const item of container.AllItemsMod) {
+            const id = item.ID;
+            if (page.holds(id) || this.services.removals.isPending(id) || this.refusedLeft.has(id)) continue;
+            const tag = markerTagOf(item);
+            if (tag !== undefined) {
+                const marker = parseMarker(tag);
+                // Still on another page's books: that terminal books it as taken first.
+                if (marker !== undefined && this.isLiveMarker(marker.nonce, marker.leaseId, marker.epoch)) continue;
+                stripMarker(item);
+            }
+            const stored = this.services.transfer.ingest(item, session.dbId, session.source);
+            if (stored.ok) {
+                this.putters.delete(id);
+                continue;
+            }
+            this.refuseDeposit(session, item, stored.message);
+        }
+    }
+
+    private refuseDeposit(session: TerminalSession, item: Item, reason: string): void {
+        const putter = this.putters.get(item.ID);
+        this.putters.delete(item.ID);
+        if (putter !== undefined && !putter.IsDead && putter.Inventory.TryPutItem(item, putter)) {
+            session.say("refused");
+            tellPlayer(putter, "Not stored, handed back: " + reason);
+            return;
+        }
+        // No one to hand it to, or no room: it stays visible in the terminal.
+        this.refusedLeft.set(item.ID, true);
+        session.say("cannot store an item");
+        tellPlayer(putter, "Not stored, left in the terminal: " + reason);
+    }
+
+    private isLiveMarker(nonce: string, leaseId: number, epoch: number): boolean {
+        if (nonce !== this.nonce) return false;
+        const lease = this.services.store.lease(leaseId);
+        return lease !== undefined && lease.epoch === epoch;
+    }
+
+    // ---- game events ----
+
+    onPut(inventory: Inventory, item: Item, user: Character | undefined): void {
+        const owner = inventory.Owner;
+        if (owner === undefined) return;
+        const terminal = this.terminals.get(owner.ID);
+        if (terminal === undefined || (terminal as unknown) !== (owner as unknown)) {
+            this.refusedLeft.delete(item.ID);
+            return;
+        }
+        if (user !== undefined) this.putters.set(item.ID, user);
+    }
+
+    onInteract(item: Item, character: Character): void {
+        if (terminalKind(item) === undefined) return;
+        this.track(item);
+        this.users.noteInteraction(item, character);
+    }
+
+    onRemoved(item: Item): void {
+        if (Submarine.Unloading) return;
+        this.dropping.delete(item.ID);
+        this.refusedLeft.delete(item.ID);
+        const terminal = this.terminals.get(item.ID);
+        if (terminal === item) {
+            this.terminals.delete(item.ID);
+            this.users.forget(item.ID);
+            const session = this.sessionOf(item, false);
+            if (session !== undefined) {
+                session.destroyed();
+                this.sessions.delete(item.ID);
+            }
+            return;
+        }
+        // A page item removed: it was in its terminal (returned) or taken and used up (consumed).
+        const container = item.Container;
+        const session = container === undefined ? undefined : this.sessions.get(container.ID);
+        if (session !== undefined && session.page !== undefined && session.container !== undefined) {
+            session.page.onItemRemoved(item, session.container, container!.Removed);
+            return;
+        }
+        for (const [, s] of this.sessions) {
+            if (s.page !== undefined && s.container !== undefined && s.page.placed.has(item.ID)) {
+                s.page.onItemRemoved(item, s.container, false);
+            }
+        }
+    }
+
+    // ---- lifecycle ----
+
+    beforeCapture(reason: string): void {
+        for (const [, item] of this.terminals) {
+            if (!item.Removed) this.searchOf(item);
+        }
+        for (const [, session] of this.sessions) {
+            const page = session.page;
+            const container = session.container;
+            if (page === undefined || container === undefined) continue;
+            if (reason === "stop") page.stop(container);
+            else page.reconcile(container);
+        }
+    }
+
+    /** Every lease is gone after a rebuild: pages are forgotten and saved page items dealt with. */
+    afterRebuild(): void {
+        for (const [id, session] of this.sessions) {
+            session.forget();
+            this.sessions.delete(id);
+        }
+        for (const [id] of this.dropping) this.dropping.delete(id);
+        for (const [id] of this.refusedLeft) this.refusedLeft.delete(id);
+        for (const [id] of this.putters) this.putters.delete(id);
+        this.users.clear();
+        let removed = 0;
+        let unmarked = 0;
+        // Once per round start: every item, for terminals and lease markers.
+        for (const item of Item.ItemList) {
+            if (item.Removed) continue;
+            this.track(item);
+            if (markerTagOf(item) === undefined) continue;
+            const container = item.Container;
+            if (container !== undefined && terminalKind(container) !== undefined) {
+                // Its units are in the rebuilt database already.
+                if (this.services.removals.queue(item, item.Prefab.Identifier.Value, noop)) {
+                    this.dropping.set(item.ID, true);
+                    removed++;
+                }
+            } else {
+                stripMarker(item);
+                unmarked++;
+            }
+        }
+        if (removed > 0 || unmarked > 0) {
+            info(string.format("terminals: %d saved page item(s) went back to their database, %d taken item(s) unmarked", removed, unmarked));
+        }
+    }
+
+    rolledBack(): void {
+        for (const [id, session] of this.sessions) {
+            session.forget();
+            this.sessions.delete(id);
+        }
+    }
+
+    roundEnded(): void {
+        for (const [, session] of this.sessions) session.close();
+    }
+
+    /** Item ids whose units the database holds while the item still exists (tests, other mods). */
+    bookedItems(): LuaTable<number, true> {
+        const out = new LuaTable<number, true>();
+        for (const [, session] of this.sessions) {
+            const page = session.page;
+            if (page === undefined) continue;
+            for (const [id] of page.placed) out.set(id, true);
+            for (const id of page.returningIds()) out.set(id, true);
+        }
+        for (const [id] of this.dropping) out.set(id, true);
+        return out;
+    }
+
+    /** Items in terminals on their way into the database (their units arrive when they are gone). */
+    incomingItems(): LuaTable<number, true> {
+        const out = new LuaTable<number, true>();
+        const booked = this.bookedItems();
+        for (const [, terminal] of this.terminals) {
+            const inventory = terminal.Removed ? undefined : terminal.OwnInventory;
+            if (inventory === undefined) continue;
+            for (const item of inventory.AllItemsMod) {
+                if (this.services.removals.isPending(item.ID) && booked.get(item.ID) === undefined) out.set(item.ID, true);
+            }
+        }
+        return out;
+    }
+
+    sessionSummaries(): { item: number; db: string; state: string; page: number; lease: number; text: string }[] {
+        const list: { item: number; db: string; state: string; page: number; lease: number; text: string }[] = [];
+        for (const [id, s] of this.sessions) {
+            list.push({ item: id, db: s.dbId, state: s.state, page: s.pageIndex, lease: s.page?.leaseId ?? 0, text: s.summaryText() });
+        }
+        table.sort(list, (a, b) => a.item < b.item);
+        return list;
+    }
+}
+
+export function installTerminals(services: HostServices): TerminalFeature {
+    const feature = new TerminalFeature(services);
+    services.store.subscribe("databaseio.terminal.views", (event) => {
+        feature.viewOf(event.db).onEvent(event);
+    });
+    Hook.Add("item.created", HOOK_PREFIX + "created", (item: Item) => {
+        feature.track(item);
+    });
+    Hook.Add("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
+        feature.onRemoved(item);
+    });
+    Hook.Add("item.interact", HOOK_PREFIX + "interact", (item: Item, character: Character) => {
+        if (character !== undefined) feature.onInteract(item, character);
+    });
+    Hook.Add("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
+        if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);
+    });
+    Hook.Add("think", HOOK_PREFIX + "think", () => {
+        feature.think();
+    });
+    for (const control of CONTROLS) {
+        const name = control;
+        Hook.Add(HOOK_PREFIX + name, HOOK_PREFIX + "control", (_effect: unknown, _dt: unknown, item: unknown, _targets: unknown, _pos: unknown, element: unknown) => {
+            runControl(feature, name, item, element);
+        });
+    }
+    // Read-only state for other mods and tests: booked item ids, items on their way in, and one
+    // line per terminal in use.
+    Hook.Add(HOOK_PREFIX + "inspect", HOOK_PREFIX + "inspect", () => {
+        return { booked: feature.bookedItems(), incoming: feature.incomingItems(), sessions: feature.sessionSummaries(), nonce: feature.nonce };
+    });
+    services.lifecycle.beforeCapture.add("terminals", (reason) => {
+        feature.beforeCapture(reason);
+    });
+    services.lifecycle.afterRebuild.add("terminals", () => {
+        feature.afterRebuild();
+    });
+    services.lifecycle.rolledBack.add("terminals", () => {
+        feature.rolledBack();
+    });
+    services.lifecycle.roundEnded.add("terminals", () => {
+        feature.roundEnded();
+    });
+    return feature;
+}

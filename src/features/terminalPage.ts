@@ -1,0 +1,372 @@
+/**
+ * One terminal page: a lease and the real items spawned from it into the terminal's container.
+ *
+ * Fill: for one view row at a time, one slot's worth (min(available, prefab max stack)) leaves
+ * Working into the lease and is spawned into the container with the lease marker. Whatever does
+ * not land in the container is removed again through the removal ledger, and its unit returns to
+ * the lease's Working when the item is really gone. No slot estimation, no floor drop kept.
+ *
+ * Reconcile: a placed item that left the container was taken: it is consumed from the lease and
+ * loses its marker. An item removed while it sat in the container (the terminal was destroyed)
+ * returns its unit.
+ *
+ * Clear: every placed item still in the container is queued for removal; each returns its unit
+ * when gone, under the epoch it was placed with. The lease is renewed (epoch + 1) or closed only
+ * once nothing is pending, so a late or repeated return is refused by the epoch.
+ */
+import type { ItemKey } from "../core/keys";
+import { keyIdentifier, keyQuality } from "../core/keys";
+import type { ItemRecord } from "../core/record";
+import { ok, refuse, Result } from "../core/result";
+import type { HostServices } from "../host/runtime";
+import { spawnRecord } from "../host/spawner";
+import { problem, warn } from "../host/log";
+import { makeMarker, stripMarker } from "./terminalMarker";
+import type { ViewRow } from "./terminalView";
+
+/** Seconds after which spawns the game never performed are given up (their units return). */
+export const SPAWN_TIMEOUT = 5;
+
+export interface PlacedItem {
+    readonly item: Item;
+    readonly key: ItemKey;
+    readonly exactId?: number;
+    readonly epoch: number;
+}
+
+/** How filling one row ended. */
+export type RowOutcome = "placed" | "skipped" | "full" | "timeout";
+
+interface Batch {
+    readonly key: ItemKey;
+    readonly exactId?: number;
+    readonly startedAt: number;
+    readonly epoch: number;
+    outstanding: number;
+    placed: number;
+    failed: number;
+    readonly done: (this: void, outcome: RowOutcome) => void;
+}
+
+function plainRecord(key: ItemKey): ItemRecord {
+    return { identifier: keyIdentifier(key), quality: keyQuality(key), condition: 100, stolen: false, outpost: "", contents: [] };
+}
+
+function maxStackOf(identifier: string): number {
+    const prefab = ItemPrefab.GetItemPrefab(identifier);
+    if (prefab === undefined) return 0;
+    const n = prefab.MaxStackSize;
+    if (type(n) !== "number" || n < 1) return 1;
+    return math.min(math.floor(n), 63);
+}
+
+function noop(this: void): void {
+    // units of this item are already in the database
+}
+
+export class LeasePage {
+    readonly placed = new LuaMap<number, PlacedItem>();
+    /** Items queued for removal whose unit returns to Working when they are gone. */
+    private readonly returning = new LuaMap<number, true>();
+    private returningCount = 0;
+    private batch: Batch | undefined;
+    /** The lease is gone (rebuild, rollback, closed) or Lua stopped: nothing is booked any more. */
+    private dead = false;
+    private stopped = false;
+
+    private constructor(
+        private readonly services: HostServices,
+        readonly dbId: string,
+        readonly owner: string,
+        readonly nonce: string,
+        readonly leaseId: number,
+        public epoch: number,
+        private readonly source: string,
+    ) {}
+
+    static open(services: HostServices, dbId: string, owner: string, nonce: string, source: string): Result<LeasePage> {
+        const opened = services.store.openLease(dbId, owner);
+        if (!opened.ok) return opened;
+        services.leaseOwners.set(owner, true);
+        return ok(new LeasePage(services, dbId, owner, nonce, opened.value.id, opened.value.epoch, source));
+    }
+
+    get marker(): string {
+        return makeMarker(this.nonce, this.leaseId, this.epoch);
+    }
+
+    /** Spawns or returns are still outstanding. */
+    get busy(): boolean {
+        return this.batch !== undefined || this.returningCount > 0;
+    }
+
+    get isDead(): boolean {
+        return this.dead;
+    }
+
+    /** Is this item's unit booked by this page (placed, or on its way back)? */
+    holds(itemId: number): boolean {
+        return this.placed.has(itemId) || this.returning.has(itemId);
+    }
+
+    placedCount(): number {
+        let n = 0;
+        for (const [_id] of this.placed) n++;
+        return n;
+    }
+
+    /** Leases one slot's worth of `row` and spawns it into `container`; `done` runs once. */
+    fillRow(row: ViewRow, container: Inventory, done: (this: void, outcome: RowOutcome) => void): void {
+        if (this.dead) {
+            done("skipped");
+            return;
+        }
+        const db = this.services.store.database(this.dbId);
+        if (db === undefined) {
+            done("skipped");
+            return;
+        }
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        let record: ItemRecord;
+        let n: number;
+        if (row.exactId !== undefined) {
+            const entry = db.exactEntry(row.exactId);
+            if (entry === undefined) {
+                done("skipped");
+                return;
+            }
+            record = entry.record;
+            n = 1;
+            tx.leaseOutExact(this.leaseId, row.exactId);
+        } else {
+            const available = db.isParked(row.key) ? 0 : db.aggregatedOf(row.key);
+            n = math.min(available, maxStackOf(row.identifier));
+            if (n <= 0) {
+                done("skipped");
+                return;
+            }
+            record = plainRecord(row.key);
+            tx.leaseOut(this.leaseId, row.key, n);
+        }
+        const leased = tx.commit();
+        if (!leased.ok) {
+            warn(string.format("terminal could not lease %s: %s", row.key, leased.message));
+            done("skipped");
+            return;
+        }
+        const batch: Batch = { key: row.key, exactId: row.exactId, startedAt: this.services.now(), epoch: this.epoch, outstanding: n, placed: 0, failed: 0, done };
+        this.batch = batch;
+        const marker = this.marker;
+        for (let i = 0; i < n; i++) {
+            const started = spawnRecord(record, container, marker, (landed) => {
+                this.landed(batch, landed.item, landed.placed);
+            });
+            if (!started.ok) {
+                problem("terminal cannot spawn " + record.identifier + ": " + started.message);
+                this.returnUnit(batch.key, batch.exactId, batch.epoch);
+                batch.failed++;
+                batch.outstanding--;
+            }
+        }
+        if (batch.outstanding === 0) this.finishBatch(batch);
+    }
+
+    private landed(batch: Batch, item: Item, placed: boolean): void {
+        if (this.stopped) {
+            // Lua stopped meanwhile and its units went back to Working: this item is one too many.
+            if (!item.Removed) Entity.Spawner.AddItemToRemoveQueue(item);
+            return;
+        }
+        if (this.batch !== batch || this.dead) {
+            // Given up (its units went back) or the lease is gone: this item is one too many.
+            if (!item.Removed) this.services.removals.queue(item, item.Prefab.Identifier.Value, noop);
+            return;
+        }
+        batch.outstanding--;
+        if (item.Removed) {
+            this.returnUnit(batch.key, batch.exactId, batch.epoch);
+            batch.failed++;
+        } else if (placed) {
+            this.placed.set(item.ID, { item, key: batch.key, exactId: batch.exactId, epoch: batch.epoch });
+            batch.placed++;
+        } else {
+            this.queueReturn(item, batch.key, batch.exactId, batch.epoch);
+            batch.failed++;
+        }
+        if (batch.outstanding === 0) this.finishBatch(batch);
+    }
+
+    private finishBatch(batch: Batch): void {
+        if (this.batch === batch) this.batch = undefined;
+        batch.done(batch.failed > 0 ? "full" : "placed");
+    }
+
+    /** think: spawns that never arrived return their units. */
+    sweep(now: number): void {
+        const batch = this.batch;
+        if (batch === undefined || now - batch.startedAt <= SPAWN_TIMEOUT) return;
+        this.batch = undefined;
+        const missing = batch.outstanding;
+        if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
+        else this.returnUnits(batch.key, missing, batch.epoch);
+        warn(string.format("%d terminal spawn(s) of %s never arrived; their units went back", missing, batch.key));
+        batch.done("timeout");
+    }
+
+    private queueReturn(item: Item, key: ItemKey, exactId: number | undefined, epoch: number): void {
+        const id = item.ID;
+        const queued = this.services.removals.queue(item, key, () => {
+            if (this.returning.has(id)) {
+                this.returning.delete(id);
+                this.returningCount--;
+            }
+            this.returnUnit(key, exactId, epoch);
+        });
+        if (queued) {
+            this.returning.set(id, true);
+            this.returningCount++;
+        }
+    }
+
+    private returnUnit(key: ItemKey, exactId: number | undefined, epoch: number): void {
+        if (exactId === undefined) {
+            this.returnUnits(key, 1, epoch);
+            return;
+        }
+        if (this.dead) return;
+        const result = this.services.store.transaction(this.dbId, this.source).returnExactFromLease(this.leaseId, epoch, exactId).commit();
+        if (!result.ok) this.fenced(result.code, result.message);
+    }
+
+    private returnUnits(key: ItemKey, n: number, epoch: number): void {
+        if (this.dead || n <= 0) return;
+        const result = this.services.store.transaction(this.dbId, this.source).returnFromLease(this.leaseId, epoch, key, n).commit();
+        if (!result.ok) this.fenced(result.code, result.message);
+    }
+
+    /** A refused return after the lease moved on is the epoch doing its job; anything else is a bug. */
+    private fenced(code: string, message: string): void {
+        if (code === "stale_epoch" || code === "lease_closed" || code === "unknown_lease") return;
+        problem("terminal return refused: " + message);
+    }
+
+    /**
+     * Books what players did: placed items that left `container` are consumed from the lease and
+     * lose their marker. Returns how many were taken.
+     */
+    reconcile(container: Inventory): number {
+        if (this.dead) return 0;
+        const taken: PlacedItem[] = [];
+        for (const [, p] of this.placed) {
+            if (!p.item.Removed && p.item.ParentInventory !== container) taken.push(p);
+        }
+        if (taken.length === 0) return 0;
+        table.sort(taken, (a, b) => a.item.ID < b.item.ID);
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        for (const p of taken) {
+            this.placed.delete(p.item.ID);
+            stripMarker(p.item);
+            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        }
+        const result = tx.commit();
+        if (!result.ok) problem("terminal could not book taken items: " + result.message);
+        return taken.length;
+    }
+
+    /** item.removed (not an unload). */
+    onItemRemoved(item: Item, container: Inventory, terminalGone: boolean): void {
+        const p = this.placed.get(item.ID);
+        if (p === undefined || p.item !== item) return;
+        this.placed.delete(item.ID);
+        if (this.dead) return;
+        if (terminalGone || item.ParentInventory === container) {
+            this.returnUnit(p.key, p.exactId, p.epoch);
+        } else {
+            // Taken and used up before a reconcile saw it leave.
+            const tx = this.services.store.transaction(this.dbId, this.source);
+            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            const result = tx.commit();
+            if (!result.ok) this.fenced(result.code, result.message);
+        }
+    }
+
+    /** Reconciles, then queues every placed item still in the container for removal. */
+    clear(container: Inventory): void {
+        this.reconcile(container);
+        const items: PlacedItem[] = [];
+        for (const [, p] of this.placed) items.push(p);
+        table.sort(items, (a, b) => a.item.ID < b.item.ID);
+        for (const p of items) {
+            this.placed.delete(p.item.ID);
+            if (p.item.Removed) {
+                this.returnUnit(p.key, p.exactId, p.epoch);
+            } else {
+                this.queueReturn(p.item, p.key, p.exactId, p.epoch);
+            }
+        }
+    }
+
+    /** Nothing pending: returns what is left and bumps the epoch (a new page on the same lease). */
+    renew(): Result<true> {
+        if (this.dead) return refuse("lease_closed", "the page's lease is gone");
+        const result = this.services.store.transaction(this.dbId, this.source).renewLease(this.leaseId, this.epoch).commit();
+        if (!result.ok) return result;
+        const lease = this.services.store.lease(this.leaseId);
+        if (lease !== undefined) this.epoch = lease.epoch;
+        return ok(true);
+    }
+
+    /** Item ids queued for removal whose unit returns when they are gone. */
+    returningIds(): number[] {
+        const ids: number[] = [];
+        for (const [id] of this.returning) ids.push(id);
+        return ids;
+    }
+
+    /** The terminal is being removed with its contents: what was taken is booked, the rest returns now. */
+    abandon(container: Inventory | undefined): void {
+        if (container !== undefined) this.reconcile(container);
+        const items: PlacedItem[] = [];
+        for (const [, p] of this.placed) items.push(p);
+        table.sort(items, (a, b) => a.item.ID < b.item.ID);
+        for (const p of items) {
+            this.placed.delete(p.item.ID);
+            this.returnUnit(p.key, p.exactId, p.epoch);
+        }
+        this.close();
+    }
+
+    /** Returns what is left and ends the lease. */
+    close(): void {
+        this.services.leaseOwners.delete(this.owner);
+        if (this.dead) return;
+        this.dead = true;
+        const result = this.services.store.closeLease(this.leaseId, this.epoch, this.source);
+        if (!result.ok) this.fenced(result.code, result.message);
+    }
+
+    /** The store dropped the lease (rebuild, rollback): nothing of it is booked any more. */
+    forget(): void {
+        this.dead = true;
+        this.batch = undefined;
+        this.services.leaseOwners.delete(this.owner);
+    }
+
+    /**
+     * Lua is stopping (reloadlua, quit). The lease stays open and is captured with its units.
+     * Spawns still queued may land after the restart or never: their units go back to Working
+     * now, and an item that lands later is removed again by its (old) callback.
+     */
+    stop(container: Inventory): void {
+        this.reconcile(container);
+        const batch = this.batch;
+        if (batch !== undefined && batch.outstanding > 0 && !this.dead) {
+            if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
+            else this.returnUnits(batch.key, batch.outstanding, batch.epoch);
+        }
+        this.batch = undefined;
+        this.stopped = true;
+    }
+}

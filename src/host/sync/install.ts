@@ -1,0 +1,57 @@
+/**
+ * Binds the sync server to LuaCs on a multiplayer server: the `client.packages` hook tells which
+ * clients run client-side LuaCs (nobody else is sent anything), one receiver for client requests
+ * (wrapped: no Lua error escapes it), and the think hook for flushes. Singleplayer has no
+ * network: the data is local there and the terminal's own controls are the interface.
+ */
+import type { HostServices } from "../runtime";
+import { watchesFor } from "../../core/watch";
+import { once, problem } from "../log";
+import { SyncClientRef, SyncServer } from "./server";
+import { terminalAccess } from "./access";
+import { bringToPage } from "./pageRequests";
+import { NET_UP } from "./wire";
+
+const HOOK = "databaseio.sync.";
+/** A repeated refusal for one client and reason is printed at most once per this many seconds. */
+const LOG_INTERVAL = 30;
+
+function refOf(client: Client): SyncClientRef {
+    return { id: client.SessionId, name: client.Name, client };
+}
+
+export function installSync(services: HostServices): SyncServer | undefined {
+    const watches = watchesFor(services.store);
+    watches.setErrorSink((message) => problem(message));
+    if (!SERVER) return undefined;
+    const server = new SyncServer({
+        store: services.store,
+        watches,
+        now: services.now,
+        start: (name) => Networking.Start(name),
+        send: (to, msg) => {
+            if (to.client !== undefined) Networking.Send(msg, to.client.Connection);
+        },
+        access: (who, terminal) => terminalAccess(who.client, terminal),
+        bring: (who, terminal, key, exactId) => bringToPage(terminal, key, exactId, who.client),
+        refused: (key, message) => {
+            once(key, services.now(), LOG_INTERVAL, message);
+        },
+    });
+    Hook.Add("client.packages", HOOK + "packages", (client: Client) => {
+        if (client !== undefined) server.clientHasLua(refOf(client));
+    });
+    Hook.Add("client.disconnected", HOOK + "left", (client: Client) => {
+        if (client !== undefined) server.clientLeft(client.SessionId);
+    });
+    Networking.Receive(NET_UP, (msg, client) => {
+        if (client === undefined) return;
+        const [success, err] = pcall(() => server.receive(msg, refOf(client)));
+        if (!success) problem(string.format("sync receiver failed: %s", type(err) === "string" ? err : "error"));
+    });
+    Hook.Add("think", HOOK + "think", () => {
+        const [success, err] = pcall(() => server.update());
+        if (!success) once("sync:update", services.now(), LOG_INTERVAL, string.format("sync update failed: %s", type(err) === "string" ? err : "error"));
+    });
+    return server;
+}
