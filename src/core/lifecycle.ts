@@ -83,6 +83,8 @@ interface Candidate {
     readonly kind: CandidateKind;
     readonly decoded?: DecodedBlob;
     readonly snapshot?: DatabaseSnapshot;
+    /** Built once while classifying (to know it is usable) and reused if this core wins. */
+    readonly database?: Database;
     readonly problem?: string;
 }
 
@@ -118,7 +120,7 @@ function classify(store: DatabaseStore, anchor: AnchorBlob, id: string): Candida
     const snapshot = underId(decoded.value.snapshot, id);
     const usable = store.buildDatabase(snapshot, anchor.anchorId);
     if (!usable.ok) return { anchor, kind: "unreadable", problem: usable.message };
-    return { anchor, kind: "readable", decoded: decoded.value, snapshot };
+    return { anchor, kind: "readable", decoded: decoded.value, snapshot, database: usable.value };
 }
 
 /** true when `a` should win over `b`. A total order: ties end at the core id. */
@@ -158,10 +160,7 @@ function readOnlyReason(candidate: Candidate): string {
 
 /** Builds the database a winning candidate stands for. */
 function databaseOf(store: DatabaseStore, winner: Candidate, id: string): Database {
-    if (winner.kind === "readable") {
-        const built = store.buildDatabase(winner.snapshot!, winner.anchor.anchorId);
-        if (built.ok) return built.value;
-    }
+    if (winner.kind === "readable" && winner.database !== undefined) return winner.database;
     if (winner.kind === "empty") {
         const built = store.buildDatabase(emptySnapshot(id), winner.anchor.anchorId);
         if (built.ok) return built.value;
