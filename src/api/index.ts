@@ -4,7 +4,7 @@
  * through the same transactions and policies as the devices. Declarations: types/databaseio.d.ts.
  */
 import type { DatabaseStore } from "../core/store";
-import { makeKey } from "../core/keys";
+import { keyIdentifier, keyQuality, makeKey } from "../core/keys";
 import { watchesFor } from "../core/watch";
 import type { ItemKey } from "../core/keys";
 import type { ItemRecord } from "../core/record";
@@ -85,8 +85,7 @@ export function buildApi(s: ApiServices) {
             for (const key of database.offeredKeys()) {
                 const amount = database.amount(key);
                 if (amount > 0) {
-                    const [identifier, quality] = string.match(key, "^(.*)#(%d+)$");
-                    out.push({ key, identifier: identifier ?? key, quality: tonumber(quality) ?? 0, amount });
+                    out.push({ key, identifier: keyIdentifier(key), quality: keyQuality(key), amount });
                 }
             }
             return out;

@@ -10,10 +10,30 @@ export function backupFolder(): string {
     return Game.SaveFolder + "/" + FOLDER_NAME;
 }
 
+const SAFE_CHARS: { [c: string]: true | undefined } = {};
+for (const range of ["az", "AZ", "09"]) {
+    for (let b = string.byte(range, 1); b <= string.byte(range, 2); b++) SAFE_CHARS[string.char(b)] = true;
+}
+SAFE_CHARS["_"] = true;
+SAFE_CHARS["-"] = true;
+
+/**
+ * Replaces every character outside [A-Za-z0-9_-] by "_", one character at a time: pattern classes
+ * such as %w are not safe on MoonSharp's UTF-16 strings (a Chinese character can pass as a letter).
+ */
+function fileSafe(text: string, keepDots: boolean): string {
+    const out: string[] = [];
+    for (let i = 1; i <= text.length; i++) {
+        const c = string.sub(text, i, i);
+        out.push(SAFE_CHARS[c] === true || (keepDots && c === ".") ? c : "_");
+    }
+    return table.concat(out);
+}
+
 /** Accepts only a plain file name made of safe characters, ending in .dbio. */
 export function safeBackupName(name: string): Result<string> {
-    if (name.length === 0 || name.length > 120) return refuse("bad_name", "a backup name is 1 to 120 characters");
-    if (string.find(name, "^[%w_%-%.]+%.dbio$")[0] === undefined) {
+    if (type(name) !== "string" || name.length === 0 || name.length > 120) return refuse("bad_name", "a backup name is 1 to 120 characters");
+    if (fileSafe(name, true) !== name || string.sub(name, -5) !== ".dbio" || name.length <= 5) {
         return refuse("bad_name", "a backup name may use letters, digits, '_', '-', '.' and must end in .dbio");
     }
     if (string.find(name, "..", 1, true)[0] !== undefined) return refuse("bad_name", "a backup name may not contain '..'");
@@ -27,8 +47,7 @@ function guarded<T>(what: string, fn: () => T): Result<T> {
 }
 
 function fileSafeId(dbId: string): string {
-    const [cleaned] = string.gsub(dbId, "[^%w_%-]", "_");
-    return cleaned;
+    return fileSafe(dbId, false);
 }
 
 /** Writes `blob` to a new file and returns its bare name. Never overwrites an existing backup. */
