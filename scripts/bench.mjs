@@ -118,6 +118,8 @@ function time(seconds) {
 
 function ratio(x) {
     if (typeof x !== "number" || !Number.isFinite(x)) return "-";
+    // Small ratios (bytes of a delta against a full resend) keep two significant digits.
+    if (x !== 0 && Math.abs(x) < 0.1) return x.toPrecision(2);
     if (x >= 100) return x.toFixed(0);
     if (x >= 10) return x.toFixed(1);
     return x.toFixed(2);

@@ -22,6 +22,10 @@ local SUITES = {
     "bench.store_ops",
     "bench.transactions",
     "bench.codec",
+    "bench.page",
+    "bench.watch",
+    "bench.wire",
+    "bench.tick",
     -- Later suites go here, each with the id of its PLANNED entries below (which then disappear
     -- from the "not measured yet" list).
 }
