@@ -4,7 +4,9 @@
  */
 import type { HostServices } from "../host/runtime";
 import { installRestockers } from "./restocker";
+import { installFabricators } from "./fabricator";
 
 export function installAutomation(services: HostServices): void {
     installRestockers(services);
+    installFabricators(services);
 }

@@ -153,6 +153,14 @@ declare interface CustomInterfaceElement {
     readonly MaxTextLength: number;
 }
 
+/**
+ * Barotrauma.SerializableProperty (SerializableProperty.cs: `public readonly string Name`): the
+ * property an `item.readPropertyChange` edit is about.
+ */
+declare interface SerializableProperty {
+    readonly Name: string;
+}
+
 declare interface CustomInterface extends ItemComponent {
     /** A fresh 1-based table (made accessible by LuaCs RegisterShared.lua). */
     readonly customInterfaceElementList: CustomInterfaceElement[];
@@ -374,4 +382,54 @@ declare interface WireSignal {
 declare interface WireConnection {
     readonly Name: string;
     readonly Item: Item;
+}
+
+// ---- Fabricator (Barotrauma Items/Components/Machines/Fabricator.cs, ItemPrefab.cs FabricationRecipe) ----
+
+/** FabricationRecipe.RequiredItem (ByIdentifier or ByTag); conditions are fractions 0..1. */
+declare interface FabricationRequiredItem {
+    readonly Amount: number;
+    readonly MinCondition: number;
+    readonly MaxCondition: number;
+    /** True: an ingredient that stays above 0 only loses MinCondition x max condition. */
+    readonly UseCondition: boolean;
+    /** Every prefab this row accepts (a tag row: every prefab with the tag): an IEnumerable. */
+    readonly ItemPrefabs: unknown;
+}
+
+declare interface FabricationRecipe {
+    readonly TargetItem: ItemPrefab;
+    readonly Amount: number;
+    /** ImmutableArray<RequiredItem>: read it with toArray (host/clr.ts). */
+    readonly RequiredItems: unknown;
+    readonly RecipeHash: number;
+    /** ImmutableArray<Identifier>: empty means any fabricator; else a fabricator identifier or tag. */
+    readonly SuitableFabricatorIdentifiers: unknown;
+}
+
+declare interface FabricatorComponent extends ItemComponent {
+    readonly InputContainer: ItemContainer;
+    readonly OutputContainer: ItemContainer;
+    /** Serialized; clamped by the game to 1..99 (private const MaxAmountToFabricate). */
+    readonly AmountToFabricate: number;
+    /**
+     * private void StartFabricating(FabricationRecipe selectedItem, Character user, bool addToServerLog = true):
+     * callable only after LuaUserData.MakeMethodAccessible (see features/fabricator.ts).
+     */
+    StartFabricating(selectedItem: FabricationRecipe, user: Character | undefined, addToServerLog: boolean): void;
+}
+
+declare interface ItemPrefab {
+    /** ImmutableDictionary<uint, FabricationRecipe>: recipes that make this item, by RecipeHash. */
+    readonly FabricationRecipes: unknown;
+}
+
+declare interface Item {
+    GetComponentString(componentName: "Fabricator"): FabricatorComponent | undefined;
+}
+
+/** LuaCs LuaUserData: access to non-public members (luacs-docs LuaUserData.MakeMethodAccessible). */
+declare namespace LuaUserData {
+    function RegisterType(typeName: string): unknown;
+    function MakeMethodAccessible(descriptor: unknown, methodName: string): void;
 }

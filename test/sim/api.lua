@@ -287,6 +287,31 @@ function A.install(sim, state)
         ClientList = function() return sim:_clientList() end,
     }, {})
 
+    -- LuaUserData (LuaCs): descriptors and access to non-public members. Only what the
+    -- simulation gates is recorded: MakeMethodAccessible opens a private method such as
+    -- Fabricator.StartFabricating for every state of this process.
+    local descriptors = {}
+    local function descriptor(typeName)
+        if type(typeName) ~= "string" then error("bad argument: type name", 3) end
+        local d = descriptors[typeName]
+        if d == nil then
+            d = setmetatable({ _typeName = typeName }, { __tostring = function() return "StandardUserDataDescriptor (" .. typeName .. ")" end })
+            descriptors[typeName] = d
+        end
+        return d
+    end
+    env.LuaUserData = Obj.static("Barotrauma.LuaUserData", {}, {
+        RegisterType = function(typeName) return descriptor(typeName) end,
+        MakeMethodAccessible = function(d, methodName)
+            if type(d) ~= "table" or d._typeName == nil then error("bad argument: descriptor", 2) end
+            sim.world.accessible = sim.world.accessible or {}
+            sim.world.accessible[d._typeName .. "." .. tostring(methodName)] = true
+        end,
+        MakeFieldAccessible = function(d, fieldName)
+            if type(d) ~= "table" or d._typeName == nil then error("bad argument: descriptor", 2) end
+        end,
+    })
+
     env.ClientPermissions = Obj.static("Barotrauma.Networking.ClientPermissions", {}, A.PERMISSIONS)
 
     -- Loading (LuaCs replaces these: files run in this state's environment) ----------------

@@ -122,6 +122,8 @@ local function newComponent(world, item, def)
         return Obj.new(MemoryComponent, {
             _type = t, _item = item, _value = def.value or "", _maxValueLength = def.maxValueLength or 200,
         })
+    elseif t == "Fabricator" then
+        return require("sim.fabricator").newComponent(world, item, def)
     elseif POWERED[t] then
         return Obj.new(Powered, {
             _type = t, _item = item, _voltage = world.defaultVoltage, _minVoltage = def.minVoltage or 0.5,

@@ -65,6 +65,16 @@ R.classes = {
             } },
         },
     },
+    ["Barotrauma.Items.Components.Fabricator"] = {
+        methods = {
+            -- private; the server calls it from ServerEventRead (a client pressed Start) and to
+            -- continue a batch (addToServerLog = false); see sim/fabricator.lua.
+            StartFabricating = { {
+                params = { "Barotrauma.FabricationRecipe", "Barotrauma.Character", "System.Boolean" },
+                names = { "selectedItem", "user", "addToServerLog" },
+            } },
+        },
+    },
     ["Barotrauma.GameMain"] = {
         methods = {
             QuitToMainMenu = {

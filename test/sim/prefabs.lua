@@ -57,6 +57,10 @@ ItemPrefab.getters.Tags = function(self)
         return list[i]
     end
 end
+-- ImmutableDictionary<uint, FabricationRecipe> of the recipes that make this item (by RecipeHash).
+ItemPrefab.getters.FabricationRecipes = function(self)
+    return require("sim.fabricator").recipesFor(self._registry, self)
+end
 ItemPrefab.tostring = function(self) return "ItemPrefab (" .. self._id .. ")" end
 
 local function categoryValue(c)
@@ -126,6 +130,7 @@ function P.newRegistry(language)
             _pickable = pickable,
             _hasQuality = def.hasQuality == true or P.hasComponent(def, "Quality"),
             _components = def.components or {},
+            _registry = reg,
         })
         rawset(prefab, "_nameString", P.localized(function() return reg.name(prefab) end))
         local existing = reg.byId[prefab._lower]

@@ -12,6 +12,7 @@ local N = require("sim.net")
 local R = require("sim.patchables")
 local A = require("sim.api")
 local State = require("sim.luastate")
+local Fab = require("sim.fabricator")
 
 local Sim = {}
 Sim.__index = Sim
@@ -153,6 +154,7 @@ function Sim.new(opts)
         hook = function(event, ...) return self:_gameHook(event, ...) end,
         logError = function(m) self:_error(m) end,
         note = function(m) self:_note(m) end,
+        invoke = function(cls, method, instance, args, original) return self:_invoke(cls, method, instance, args, original) end,
     })
     self.gameServer = Obj.new(Opaque["Barotrauma.Networking.GameServer"], {})
     self.lua = State.new(self, self.isServer and "server" or "sp")
@@ -449,6 +451,7 @@ function Sim:tick(n)
         self.tickCount = self.tickCount + 1
         world:processSpawnQueue()
         world:processRemoveQueue()
+        Fab.updateAll(world, 1 / 60)
         if #self.pendingToServer > 0 or #self.pendingToClients > 0 then self:_flushNetwork() end
         self.lua:call("think")
         for _, c in ipairs(self.clients) do
@@ -1164,6 +1167,41 @@ function Sim:spMidRoundSave()
     requireRound(self, "spMidRoundSave", "singleplayer")
     self:_capture()
     self:_saveGame(false)
+end
+
+------------------------------------------------------------------------------------------------
+-- Fabricators (sim/fabricator.lua)
+------------------------------------------------------------------------------------------------
+
+--- A player pressed Start (Fabricator.ServerEventRead): the client must be able to reach the item
+--- (here: the character has it selected); AmountToFabricate is set, then StartFabricating runs
+--- through the patches unless that recipe is already being made. `recipe` is a target identifier
+--- or a RecipeHash the fabricator has. Returns false when the game would ignore the press.
+function Sim:startFabricating(character, item, recipe, amount)
+    local fab = item:GetComponentString("Fabricator")
+    assert(fab ~= nil, tostring(item) .. " is no fabricator")
+    if character._selected ~= item then return false end
+    local r = Fab.findRecipe(fab, recipe)
+    assert(r ~= nil, tostring(item) .. " has no recipe " .. tostring(recipe))
+    fab.AmountToFabricate = amount or 1
+    if fab._fabricatedItem == r then return false end
+    fab._amountRemaining = fab._amountToFabricate
+    Fab.start(fab, r, character, true)
+    return true
+end
+
+--- A player pressed Stop (ServerEventRead with hash 0).
+function Sim:cancelFabricating(character, item)
+    local fab = item:GetComponentString("Fabricator")
+    if character._selected ~= item then return false end
+    Fab.cancel(fab)
+    return true
+end
+
+--- The fabricator component of `item`, and its recipe for `targetOrHash` (or nil).
+function Sim:fabricator(item, targetOrHash)
+    local fab = item:GetComponentString("Fabricator")
+    return fab, targetOrHash ~= nil and Fab.findRecipe(fab, targetOrHash) or nil
 end
 
 return Sim

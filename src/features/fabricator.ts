@@ -1,0 +1,249 @@
+/**
+ * Fabricators fed from a database: vanilla fabricators and medical fabricators (and any fabricator
+ * item bound with a `dbid:` tag) pull a recipe's missing ingredients from their database, all or
+ * nothing, with no change to the items themselves.
+ *
+ * Start button (every player, vanilla clients included): the server learns the recipe only in the
+ * private Fabricator.StartFabricating (Fabricator.ServerEventRead sets AmountToFabricate and calls
+ * it; Barotrauma Items/Components/Machines/Fabricator.cs). A Before patch there counts what the
+ * game itself would use (input slots, linked containers, the user's inventory) for
+ * AmountToFabricate batches. Nothing missing: the game goes on untouched. Missing and the database
+ * holds it all: the original is skipped (PreventExecution), the units move into a spawner lease and
+ * are spawned into the input container, and once every unit has landed StartFabricating is called
+ * again (made callable with LuaUserData.MakeMethodAccessible; a flag lets that call through).
+ * Missing and the database cannot cover it: nothing moves, the player is told what is missing, and
+ * the game goes on as without the mod (it cancels on its next update as it always does).
+ *
+ * Fill request (players with client-side LuaCs): net message `databaseio.fab.fill` with
+ * UInt16 fabricator item id, String recipe target identifier, UInt32 recipe hash (0 = any recipe
+ * for it), Int32 batches. The server checks the sender's character has that fabricator selected,
+ * that it can make that recipe, and 1 <= batches <= 99, then fills without starting.
+ */
+import type { HostServices } from "../host/runtime";
+import { isAuthority } from "../host/runtime";
+import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../host/devices";
+import { tellPlayer } from "../host/notify";
+import { info, once, warn } from "../host/log";
+import { countAvailable, planConsume } from "../core/consume";
+import type { ConsumeRequest, Ingredient } from "../core/consume";
+import { ok, refuse, Result } from "../core/result";
+import { findRecipe, MAX_BATCHES, percentRange, recipeLabel, RecipeRow, rowsOf } from "./fabricatorRecipe";
+import { availableItems, fitsInto, missingPerRow } from "./fabricatorStock";
+import { FabricatorPulls, Pull } from "./fabricatorPull";
+import { tagResolver } from "./prefabTags";
+
+export const FILL_MESSAGE = "databaseio.fab.fill";
+const CLASS = "Barotrauma.Items.Components.Fabricator";
+const PARAMS = ["Barotrauma.FabricationRecipe", "Barotrauma.Character", "System.Boolean"];
+const HOOK = "databaseio.fabricator.";
+/** Vanilla fabricators fed without a tag; any other fabricator item opts in with a dbid: tag. */
+const VANILLA = new LuaSet<string>();
+VANILLA.add("fabricator");
+VANILLA.add("medicalfabricator");
+/** Seconds between two fill requests of one client. */
+const FILL_COOLDOWN = 0.4;
+const LOG_INTERVAL = 600;
+
+export interface PullOutcome {
+    /** Units taken from the database (0: nothing was missing). */
+    readonly units: number;
+}
+
+export function isFedFabricator(item: Item): boolean {
+    if (VANILLA.has(prefabIdOf(item))) return true;
+    const tags = item.Tags;
+    if (tags === undefined || tags === "") return false;
+    const [at] = string.find(string.lower(tags), DB_TAG_PREFIX, 1, true);
+    return at !== undefined;
+}
+
+export class Fabricators {
+    readonly pulls: FabricatorPulls;
+    /** True while our own StartFabricating call runs (the patch lets it through). */
+    private restarting = false;
+    private lastFill = new LuaMap<number, number>();
+
+    constructor(private readonly s: HostServices) {
+        this.pulls = new FabricatorPulls(s, (pull, complete) => {
+            this.settled(pull, complete);
+        });
+    }
+
+    /**
+     * Takes what `batches` batches of `recipe` still miss from the fabricator's database into its
+     * input container. Refused (nothing changed) when the database cannot cover every ingredient
+     * or the units would not fit.
+     */
+    pull(fab: FabricatorComponent, recipe: FabricationRecipe, user: Character | undefined, batches: number, start: boolean): Result<PullOutcome> {
+        const fabItem = fab.Item;
+        if (this.pulls.busy(fabItem.ID)) return refuse("busy", "ingredients for this fabricator are already on their way");
+        const dbId = databaseIdOf(fabItem);
+        if (this.s.store.database(dbId) === undefined) return refuse("unknown_database", string.format("there is no database '%s'", dbId));
+        const rows = rowsOf(recipe);
+        const missing = missingPerRow(rows, availableItems(fab, user, (id) => this.s.removals.isPending(id)), batches);
+        const ingredients: Ingredient[] = [];
+        const pulledRows: RecipeRow[] = [];
+        for (let i = 0; i < rows.length; i++) {
+            if (missing[i] <= 0) continue;
+            const range = percentRange(rows[i]);
+            if (range === undefined || rows[i].identifiers.length === 0) {
+                return refuse("unusable", string.format("%s cannot come from a database", rows[i].label));
+            }
+            ingredients.push({ identifiers: rows[i].identifiers, amount: missing[i], minCondition: range[0], maxCondition: range[1], prefer: "best" });
+            pulledRows.push(rows[i]);
+        }
+        if (ingredients.length === 0) return ok({ units: 0 });
+        const request: ConsumeRequest = { ingredients };
+        const plan = planConsume(this.s.store, dbId, request, tagResolver);
+        if (!plan.ok) {
+            if (plan.code === "insufficient") return refuse("insufficient", this.describeShortage(dbId, recipe, batches, ingredients, pulledRows));
+            return plan;
+        }
+        if (!fitsInto(fab.InputContainer.Inventory, plan.value.picks)) {
+            return refuse("no_room", string.format("the ingredients for %s do not fit into the fabricator's input slots", recipeLabel(recipe)));
+        }
+        const source = string.format("fabricator %d (%s)", fabItem.ID, user !== undefined ? user.Name : "?");
+        const taken = this.pulls.begin({ dbId, fab, recipe, user, request, start, source });
+        if (!taken.ok) return taken;
+        return ok({ units: taken.value.plan.units });
+    }
+
+    private describeShortage(dbId: string, recipe: FabricationRecipe, batches: number, ingredients: Ingredient[], rows: RecipeRow[]): string {
+        const parts: string[] = [];
+        for (let i = 0; i < ingredients.length; i++) {
+            const want = ingredients[i].amount;
+            const has = countAvailable(this.s.store, dbId, ingredients[i], tagResolver, want);
+            if (has < want) parts.push(string.format("%s %d/%d", rows[i].label, has, want));
+        }
+        const what = parts.length > 0 ? table.concat(parts, ", ") : "the ingredients overlap and cannot all be covered at once";
+        return string.format("%s x%d: database '%s' is short of %s", recipeLabel(recipe), batches, dbId, what);
+    }
+
+    /** The Before patch on StartFabricating. */
+    onStart(fab: FabricatorComponent, ptable: PatchParams): void {
+        if (this.restarting) return;
+        const recipe = ptable.selectedItem as FabricationRecipe | undefined;
+        const user = ptable.user as Character | undefined;
+        // No user: a save being loaded resumes; addToServerLog false: the game continues a batch.
+        if (recipe === undefined || user === undefined || ptable.addToServerLog === false) return;
+        const fabItem = fab.Item;
+        if (fabItem.Removed || !isFedFabricator(fabItem)) return;
+        if (this.pulls.busy(fabItem.ID)) {
+            ptable.PreventExecution = true;
+            tellPlayer(user, "ingredients from the database are still on their way");
+            return;
+        }
+        // StartFabricating returns at once when the product has no room: leave that to the game.
+        if (!fab.OutputContainer.Inventory.CanProbablyBePut(recipe.TargetItem)) return;
+        const batches = math.max(1, math.min(MAX_BATCHES, math.floor(fab.AmountToFabricate)));
+        const pulled = this.pull(fab, recipe, user, batches, true);
+        if (!pulled.ok) {
+            if (pulled.code !== "unknown_database") tellPlayer(user, pulled.message);
+            return;
+        }
+        if (pulled.value.units > 0) ptable.PreventExecution = true;
+    }
+
+    private settled(pull: Pull, complete: boolean): void {
+        const fabItem = pull.fab.Item;
+        if (!complete) {
+            tellPlayer(pull.user, string.format("some ingredients for %s could not be placed and went back to database '%s'", recipeLabel(pull.recipe), pull.dbId));
+            return;
+        }
+        if (!pull.start || fabItem.Removed || !Game.RoundStarted) return;
+        this.restart(pull.fab, pull.recipe, pull.user);
+    }
+
+    /** Calls the private StartFabricating again, past our own patch. */
+    private restart(fab: FabricatorComponent, recipe: FabricationRecipe, user: Character | undefined): void {
+        this.restarting = true;
+        const [success, err] = pcall(() => fab.StartFabricating(recipe, user, true));
+        this.restarting = false;
+        if (!success) {
+            once("fabricator:restart", this.s.now(), LOG_INTERVAL, string.format("could not start the fabricator after filling it: %s", err));
+            tellPlayer(user, string.format("the ingredients for %s are in the fabricator: press Start again", recipeLabel(recipe)));
+        }
+    }
+
+    /** `databaseio.fab.fill` from a client: validated, then a fill without start. */
+    onFillRequest(client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown): Result<PullOutcome> {
+        const checked = this.checkFill(client, itemId, identifier, hash, batches);
+        if (!checked.ok) return checked;
+        const { fab, recipe, character } = checked.value;
+        const result = this.pull(fab, recipe, character, batches as number, false);
+        if (result.ok) {
+            tellPlayer(character, result.value.units > 0
+                ? string.format("%d ingredient unit(s) for %s x%d are on their way from the database", result.value.units, recipeLabel(recipe), batches as number)
+                : string.format("everything for %s x%d is already at hand", recipeLabel(recipe), batches as number));
+        } else {
+            tellPlayer(character, result.message);
+        }
+        return result;
+    }
+
+    private checkFill(client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown): Result<{ fab: FabricatorComponent; recipe: FabricationRecipe; character: Character }> {
+        if (client === undefined) return refuse("no_client", "a fill request needs a client");
+        const character = client.Character;
+        if (character === undefined || character.IsDead) return refuse("no_character", "you have no character");
+        const now = this.s.now();
+        const last = this.lastFill.get(client.SessionId);
+        this.lastFill.set(client.SessionId, now);
+        if (last !== undefined && now - last < FILL_COOLDOWN) return refuse("too_fast", "too many fill requests");
+        const bad = (message: string): Result<never> => {
+            tellPlayer(character, message);
+            return refuse("refused", message);
+        };
+        if (type(batches) !== "number" || math.floor(batches as number) !== batches || (batches as number) < 1 || (batches as number) > MAX_BATCHES) {
+            return bad(string.format("the amount must be a whole number from 1 to %d", MAX_BATCHES));
+        }
+        const selected = character.SelectedItem;
+        if (type(itemId) !== "number" || selected === undefined || selected.ID !== itemId) return bad("you are not using that fabricator");
+        const fab = selected.GetComponentString("Fabricator");
+        if (fab === undefined || !isFedFabricator(selected)) return bad("that is not a fabricator fed from a database");
+        if (type(identifier) !== "string" || type(hash) !== "number") return bad("that recipe is unknown");
+        const recipe = findRecipe(selected, identifier as string, hash as number);
+        if (recipe === undefined) return bad("this fabricator cannot make that");
+        return ok({ fab, recipe, character });
+    }
+}
+
+export function installFabricators(s: HostServices): Fabricators | undefined {
+    if (!isAuthority()) return undefined;
+    const fabricators = new Fabricators(s);
+    const [accessible, accessError] = pcall(() => {
+        LuaUserData.MakeMethodAccessible(LuaUserData.RegisterType(CLASS), "StartFabricating");
+    });
+    if (!accessible) warn(string.format("Fabricator.StartFabricating is not callable (%s): filled fabricators need Start pressed again", accessError));
+    const [patched, patchError] = pcall(() => {
+        Hook.Patch(HOOK + "start", CLASS, "StartFabricating", PARAMS, (instance, ptable) => {
+            const [success, err] = pcall(() => fabricators.onStart(instance as FabricatorComponent, ptable));
+            if (!success) once("fabricator:start", s.now(), LOG_INTERVAL, string.format("fabricator start handler failed: %s", err));
+        }, Hook.HookMethodType.Before);
+    });
+    if (!patched) warn(string.format("cannot patch %s.StartFabricating (%s): fabricators will not pull from databases", CLASS, patchError));
+    else info("fabricators pull missing ingredients from their database");
+    if (SERVER) {
+        Networking.Receive(FILL_MESSAGE, (msg, client) => {
+            const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
+            if (!read || type(fields) !== "table") {
+                if (client !== undefined) tellPlayer(client.Character, "that fill request could not be read");
+                return;
+            }
+            const f = fields as { itemId: number; identifier: string; hash: number; batches: number };
+            fabricators.onFillRequest(client, f.itemId, f.identifier, f.hash, f.batches);
+        });
+    }
+    s.lifecycle.afterRebuild.add("fabricators", () => {
+        fabricators.pulls.reset();
+    });
+    s.lifecycle.rolledBack.add("fabricators", () => {
+        fabricators.pulls.reset();
+    });
+    s.lifecycle.beforeCapture.add("fabricators", (reason) => {
+        if (reason === "stop") fabricators.pulls.settleForStop();
+    });
+    Hook.Add("think", HOOK + "think", () => {
+        fabricators.pulls.sweep();
+    });
+    return fabricators;
+}
