@@ -13,6 +13,10 @@
 //                dist/DatabaseIO-<version>.zip, verified after writing
 //   6. prefabs   lua/sim/mod_prefabs.lua from the item and text XML (also standalone:
 //                scripts/make-prefabs.mjs)
+//   7. api       types/databaseio.d.ts declares exactly what src/api builds (tsc -p
+//                types/check/tsconfig.json); the declarations ship in dist/DatabaseIO/types/
+//   8. examples  examples/tsconfig.json compiled against those declarations into
+//                dist/examples/<Name>/ (a mod folder each), dialect-checked like the bundle
 //
 // Any problem prints file:line[:column]: message and ends the build with exit code 1. Output
 // is staged so that lua/ never holds a half-written build, and a lock (build/.lock) makes
@@ -202,6 +206,9 @@ function dist() {
         mkdirSync(dirname(join(DIST_MOD, to)), { recursive: true });
         cpSync(from, join(DIST_MOD, to));
     }
+    // Declarations for modders (types/*.d.ts only; types/check/ is a build check).
+    mkdirSync(join(DIST_MOD, "types"), { recursive: true });
+    for (const name of readdirSync(join(ROOT, "types")).filter((n) => n.endsWith(".d.ts"))) cpSync(join(ROOT, "types", name), join(DIST_MOD, "types", name));
     const findings = manifestFindings(distManifest, DIST_MOD);
     const problem = validateXml(readFileSync(distManifest, "utf8"));
     if (problem) findings.push({ file: rel(distManifest), ...problem });
@@ -235,6 +242,48 @@ function prefabs() {
     return `${rel(SIM_PREFABS)} (${defs.map((d) => d.identifier).join(", ")})`;
 }
 
+// ---------------------------------------------------------------- 7. api, 8. examples
+
+function api() {
+    const cli = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const r = spawnSync(process.execPath, [cli, "-p", "types/check/tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
+    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+    if (r.status !== 0) {
+        if (out !== "") console.log(out);
+        fail([{ file: "types/databaseio.d.ts", line: 1, column: 1, message: "does not match src/api/index.ts (see the tsc errors above)" }], "API declarations are out of date");
+    }
+    return "types/databaseio.d.ts matches src/api/index.ts";
+}
+
+/** examples/<dir> -> dist/examples/<Name>: the example's mod/ folder plus its compiled bundle. */
+const EXAMPLES = [{ dir: "sortbyrarity", name: "SortByRarity" }];
+
+function examples() {
+    const stage = join(ROOT, "build", "stage", "examples");
+    rmSync(stage, { recursive: true, force: true });
+    // tstl resolves a relative --outDir against the project's folder: give it an absolute one.
+    const cli = join(ROOT, "node_modules", "typescript-to-lua", "dist", "tstl.js");
+    const r = spawnSync(process.execPath, [cli, "-p", "examples/tsconfig.json", "--outDir", stage], { cwd: ROOT, encoding: "utf8" });
+    const log = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+    if (log !== "") console.log(log);
+    if (r.status !== 0) fail([], `tstl -p examples/tsconfig.json failed (exit ${r.status}); see the errors above`);
+    const out = join(DIST_DIR, "examples");
+    rmSync(out, { recursive: true, force: true });
+    for (const { dir, name } of EXAMPLES) {
+        const bundle = join(stage, dir, "Lua", name, `${dir}.lua`);
+        if (!existsSync(bundle)) fail([], `tstl did not write ${rel(bundle)}`);
+        const autorun = join(ROOT, "examples", dir, "mod", "Lua", "Autorun");
+        dialectCheck([bundle, ...readdirSync(autorun).filter((n) => n.endsWith(".lua")).map((n) => join(autorun, n))]);
+        const target = join(out, name);
+        cpSync(join(ROOT, "examples", dir, "mod"), target, { recursive: true });
+        mkdirSync(join(target, "Lua", name), { recursive: true });
+        cpSync(bundle, join(target, "Lua", name, `${dir}.lua`));
+        const findings = manifestFindings(join(target, "filelist.xml"), target);
+        if (findings.length > 0) fail(findings, `example ${name} is inconsistent`);
+    }
+    return `${EXAMPLES.map((e) => `${rel(out)}/${e.name}/`).join(", ")}`;
+}
+
 const STEPS = [
     ["compile", compile],
     ["dialect", dialect],
@@ -242,6 +291,8 @@ const STEPS = [
     ["xml", xml],
     ["dist", dist],
     ["prefabs", prefabs],
+    ["api", api],
+    ["examples", examples],
 ];
 
 // ---------------------------------------------------------------- lock

@@ -12,6 +12,18 @@ import { refuse, Result } from "../core/result";
 import type { MutationEvent } from "../core/events";
 import type { Transfer } from "../host/transfer";
 import type { LifecycleBinding } from "../host/lifecycle";
+import { registerSearchFilter, registerSortMode, registerTerminalAction } from "../features/terminalExtensions";
+import { normalizeDatabaseId } from "../core/keys";
+import { isWellFormedIdentifier, isWellFormedKey, MAX_QUALITY } from "../core/entries";
+import { consume, planConsume } from "../core/consume";
+import type { ConsumeRequest } from "../core/consume";
+import type { TakenUnits } from "../core/events";
+import type { RebuildReport, RebuiltState } from "../core/lifecycle";
+import { ok } from "../core/result";
+import { canSpawn } from "../host/spawner";
+import { problem } from "../host/log";
+import { tagResolver } from "../features/prefabTags";
+import type { Signal } from "../host/events";
 
 export const API_VERSION = 1;
 
@@ -49,14 +61,165 @@ function isText(v: unknown): v is string {
     return type(v) === "string";
 }
 
+function isFunction(v: unknown): boolean {
+    return type(v) === "function";
+}
+
+/** A game object (userdata in the game, a table in the simulated runtime). */
+function isObject(v: unknown): boolean {
+    return type(v) === "userdata" || type(v) === "table";
+}
+
+/** Reads a member of a game object without raising (a wrong userdata raises on unknown members). */
+function memberType(v: unknown, member: string): string {
+    if (!isObject(v)) return "nil";
+    const [success, value] = pcall(() => (v as Record<string, unknown>)[member]);
+    return success ? type(value) : "nil";
+}
+
+/** Something with an inventory's shape (a number Capacity): not an item, not a stray table. */
+function isInventory(v: unknown): boolean {
+    return memberType(v, "Capacity") === "number";
+}
+
+/** Something with an item's shape (a number ID and a prefab). */
+function isItem(v: unknown): boolean {
+    return memberType(v, "ID") === "number" && memberType(v, "Prefab") !== "nil";
+}
+
+/** The quality argument of a query: omitted means 0; anything but a whole 0..99 is invalid. */
+function qualityOf(q: unknown): number | undefined {
+    if (q === undefined) return 0;
+    if (type(q) !== "number" || math.floor(q as number) !== q || (q as number) < 0 || (q as number) > MAX_QUALITY) return undefined;
+    return q as number;
+}
+
+/** The key of (identifier, quality) when both are valid: identifiers match in any case. */
+function keyOf(identifier: unknown, quality: unknown): ItemKey | undefined {
+    const q = qualityOf(quality);
+    if (!isText(identifier) || q === undefined) return undefined;
+    const id = string.lower(identifier);
+    return isWellFormedIdentifier(id) ? makeKey(id, q) : undefined;
+}
+
+function sourceOf(source: unknown): string {
+    return "api:" + (isText(source) && source !== "" ? source : "?");
+}
+
+/** Most units one consumeInto may spawn (the spawner's limit per request). */
+export const MAX_CONSUME_INTO_UNITS = 1000;
+
+export interface DatabaseInfo {
+    readonly id: string;
+    readonly version: number;
+    /** Units available to takers plus parked units (everything in Working). */
+    readonly units: number;
+    readonly leased: number;
+    /** Distinct keys held (Working or leased). */
+    readonly keys: number;
+    readonly readOnly: boolean;
+    readonly readOnlyReason?: string;
+    /** True when a Database Core persists this database. */
+    readonly anchored: boolean;
+}
+
+export interface ConsumePickView {
+    readonly ingredient: number;
+    readonly key: ItemKey;
+    readonly count: number;
+    readonly exactId?: number;
+    readonly record: ItemRecord;
+}
+
+export interface PlanView {
+    readonly db: string;
+    readonly units: number;
+    readonly picks: ConsumePickView[];
+}
+
+export interface ConsumeView {
+    readonly db: string;
+    readonly units: number;
+    readonly version: number;
+    readonly taken: TakenUnits[];
+}
+
+export interface ConsumeIntoView {
+    readonly db: string;
+    readonly units: number;
+    /** The spawner leases the units travel in (one per picked key or exact entry). */
+    readonly leases: number[];
+}
+
+export interface RebuiltDatabaseView {
+    readonly id: string;
+    readonly state: RebuiltState;
+    readonly version: number;
+    readonly units: number;
+    readonly readOnlyReason?: string;
+}
+
+export interface RebuiltView {
+    readonly databases: RebuiltDatabaseView[];
+    readonly messages: string[];
+}
+
+export interface Subscription {
+    stop(this: void): void;
+}
+
+function picksOf(plan: { readonly picks: readonly ConsumePickView[] }): ConsumePickView[] {
+    const out: ConsumePickView[] = [];
+    for (const p of plan.picks) out.push({ ingredient: p.ingredient, key: p.key, count: p.count, exactId: p.exactId, record: p.record });
+    return out;
+}
+
+function rebuiltView(report: RebuildReport): RebuiltView {
+    const databases: RebuiltDatabaseView[] = [];
+    for (const d of report.databases) databases.push({ id: d.dbId, state: d.state, version: d.version, units: d.units, readOnlyReason: d.readOnlyReason });
+    return { databases, messages: [...report.messages] };
+}
+
+/** Listener names are text; the API prefixes them so a mod cannot replace a device's listener. */
+function checkListener(name: unknown, fn: unknown): Result<string> {
+    if (!isText(name) || name === "") return refuse("bad_request", "a listener needs a name (text)");
+    if (!isFunction(fn)) return refuse("bad_request", "a listener needs a function");
+    return ok("api." + name);
+}
+
+/** Which registration currently owns each listener name, so a stale handle cannot remove a newer one. */
+const listenerOwners = new LuaMap<string, number>();
+let listenerSerial = 0;
+
+/** Adds a named listener to a lifecycle signal; the mod sees a copy, never the internal value. */
+function listen<T, V>(kind: string, signal: Signal<T>, name: string, fn: (this: void, value: V) => void, view: (this: void, value: T) => V): Result<Subscription> {
+    const checked = checkListener(name, fn);
+    if (!checked.ok) return checked;
+    const id = checked.value;
+    const owner = kind + ":" + id;
+    listenerSerial += 1;
+    const serial = listenerSerial;
+    listenerOwners.set(owner, serial);
+    signal.add(id, (value) => {
+        fn(view(value));
+    });
+    return ok({
+        stop: () => {
+            if (listenerOwners.get(owner) !== serial) return;
+            listenerOwners.delete(owner);
+            signal.remove(id);
+        },
+    });
+}
+
 export function buildApi(s: ApiServices) {
     const api = {
         apiVersion: API_VERSION,
         modVersion: s.modVersion,
 
-        /** The item key units are counted under: "identifier#quality". */
-        key(this: void, identifier: string, quality?: number): ItemKey {
-            return makeKey(identifier, quality ?? 0);
+        /** The item key units are counted under: "identifier#quality"; undefined for invalid arguments. */
+        key(this: void, identifier: string, quality?: number): ItemKey | undefined {
+            return keyOf(identifier, quality);
         },
 
         /** Ids of every database known this round, sorted. */
@@ -66,15 +229,32 @@ export function buildApi(s: ApiServices) {
 
         /** Units of an item a taker can have now (leased and parked units excluded). */
         amount(this: void, db: string, identifier: string, quality?: number): number {
-            if (!isText(db) || !isText(identifier)) return 0;
-            return s.store.amount(db, makeKey(identifier, quality ?? 0));
+            const key = keyOf(identifier, quality);
+            if (!isText(db) || key === undefined) return 0;
+            return s.store.amount(db, key);
+        },
+
+        /** Version, size and state of one database; undefined when there is none. */
+        info(this: void, db: string): DatabaseInfo | undefined {
+            const database = isText(db) ? s.store.database(db) : undefined;
+            if (database === undefined) return undefined;
+            return {
+                id: database.id,
+                version: database.version,
+                units: database.unitTotal(),
+                leased: database.leasedTotal(),
+                keys: database.keyCount(),
+                readOnly: database.readOnlyReason !== undefined,
+                readOnlyReason: database.readOnlyReason,
+                anchored: database.anchorId !== undefined,
+            };
         },
 
         /** Units of an item currently leased out (on a terminal page or being spawned). */
         leased(this: void, db: string, identifier: string, quality?: number): number {
-            if (!isText(db) || !isText(identifier)) return 0;
-            const database = s.store.database(db);
-            return database === undefined ? 0 : database.leasedOf(makeKey(identifier, quality ?? 0));
+            const key = keyOf(identifier, quality);
+            const database = isText(db) && key !== undefined ? s.store.database(db) : undefined;
+            return database === undefined || key === undefined ? 0 : database.leasedOf(key);
         },
 
         /** Every key with units available, sorted by key. */
@@ -103,38 +283,125 @@ export function buildApi(s: ApiServices) {
         /** Stores a real item (and its contents) under the ingest policy; the item is removed. */
         ingest(this: void, item: Item, db: string, source?: string): Result<ItemRecord> {
             return guarded(() => {
-                if (item === undefined || item === null) return refuse("bad_item", "no item given");
-                return s.transfer.ingest(item, isText(db) ? db : "default", "api:" + (isText(source) ? source : "?"));
+                if (!isItem(item)) return refuse("bad_item", "no item given");
+                if (db !== undefined && !isText(db)) return refuse("bad_request", "the database id must be text");
+                return s.transfer.ingest(item, normalizeDatabaseId(db), sourceOf(source));
             });
         },
 
         /** Spawns units into an inventory; what cannot be placed stays in the database. */
         extract(this: void, db: string, identifier: string, amount: number, inventory: Inventory, source?: string, quality?: number): Result<{ leaseId: number; units: number }> {
             return guarded(() => {
-                if (!isText(db) || !isText(identifier)) return refuse("bad_request", "database and identifier must be text");
-                if (inventory === undefined || inventory === null) return refuse("bad_request", "no inventory given");
-                return s.transfer.extract({ dbId: db, key: makeKey(identifier, quality ?? 0), amount, target: inventory, source: "api:" + (isText(source) ? source : "?") });
+                if (!isText(db)) return refuse("bad_request", "the database id must be text");
+                const key = keyOf(identifier, quality);
+                if (key === undefined) return refuse("bad_request", "the identifier must be an item identifier and the quality a whole number from 0 to 99");
+                if (!isInventory(inventory)) return refuse("bad_request", "no inventory given");
+                return s.transfer.extract({ dbId: db, key, amount, target: inventory, source: sourceOf(source) });
+            });
+        },
+
+        /** Plans a consume request without changing anything: what consume would take now. */
+        plan(this: void, db: string, request: ConsumeRequest): Result<PlanView> {
+            return guarded(() => {
+                if (!isText(db)) return refuse("bad_request", "the database id must be text");
+                const planned = planConsume(s.store, db, request, tagResolver);
+                if (!planned.ok) return planned;
+                return ok({ db: planned.value.dbId, units: planned.value.units, picks: picksOf(planned.value) });
+            });
+        },
+
+        /**
+         * Takes every ingredient of `request` out of the database in one transaction, all or
+         * nothing (leased units never). The units leave for good: the caller uses them up or
+         * materialises the returned records itself.
+         */
+        consume(this: void, db: string, request: ConsumeRequest, source?: string): Result<ConsumeView> {
+            return guarded(() => {
+                if (!isText(db)) return refuse("bad_request", "the database id must be text");
+                const done = consume(s.store, db, sourceOf(source), request, tagResolver);
+                if (!done.ok) return done;
+                return ok({ db: done.value.plan.dbId, units: done.value.plan.units, version: done.value.commit.event.version, taken: [...done.value.taken] });
+            });
+        },
+
+        /**
+         * Plans `request` all or nothing, then spawns the picked units into `inventory` through
+         * spawner leases (like extract): a unit that cannot be placed returns to the database.
+         */
+        consumeInto(this: void, db: string, request: ConsumeRequest, inventory: Inventory, source?: string): Result<ConsumeIntoView> {
+            return guarded(() => {
+                if (!isText(db)) return refuse("bad_request", "the database id must be text");
+                if (!isInventory(inventory)) return refuse("bad_request", "no inventory given");
+                const planned = planConsume(s.store, db, request, tagResolver);
+                if (!planned.ok) return planned;
+                const plan = planned.value;
+                if (plan.units > MAX_CONSUME_INTO_UNITS) {
+                    return refuse("bad_amount", string.format("consumeInto spawns at most %d units at once", MAX_CONSUME_INTO_UNITS));
+                }
+                // Every pick must be spawnable before the first unit moves: all or nothing.
+                for (const pick of plan.picks) {
+                    const spawnable = canSpawn(pick.record);
+                    if (!spawnable.ok) return spawnable;
+                }
+                const leases: number[] = [];
+                let units = 0;
+                for (const pick of plan.picks) {
+                    const ticket = s.transfer.extract({ dbId: plan.dbId, key: pick.key, amount: pick.count, target: inventory, source: sourceOf(source), exactId: pick.exactId });
+                    if (!ticket.ok) {
+                        // The plan was made a moment ago in this same call, so this is a fault.
+                        problem(string.format("consumeInto on '%s' stopped after %d unit(s): %s", plan.dbId, units, ticket.message));
+                        return refuse(ticket.code, ticket.message);
+                    }
+                    leases.push(ticket.value.leaseId);
+                    units += ticket.value.units;
+                }
+                return ok({ db: plan.dbId, units, leases });
             });
         },
 
         /** Calls `fn(event)` after every change of database `db`. */
-        watchAll(this: void, db: string, fn: (this: void, event: MutationEvent) => void): Watch {
-            return watchesFor(s.store).watchAll(isText(db) ? db : "default", fn);
+        watchAll(this: void, db: string, fn: (this: void, event: MutationEvent) => void): Result<Watch> {
+            if (!isText(db)) return refuse("bad_request", "the database id must be text");
+            if (!isFunction(fn)) return refuse("bad_request", "a watch needs a function");
+            return ok(watchesFor(s.store).watchAll(db, fn));
         },
 
         /** Calls `fn(event)` after every change that touches `key` in database `db`. */
-        watchKey(this: void, db: string, key: ItemKey, fn: (this: void, event: MutationEvent) => void): Watch {
-            return watchesFor(s.store).watchKey(isText(db) ? db : "default", key, fn);
+        watchKey(this: void, db: string, key: ItemKey, fn: (this: void, event: MutationEvent) => void): Result<Watch> {
+            if (!isText(db)) return refuse("bad_request", "the database id must be text");
+            if (!isWellFormedKey(key)) return refuse("bad_request", "the key must be \"identifier#quality\" as DatabaseIO.key makes it");
+            if (!isFunction(fn)) return refuse("bad_request", "a watch needs a function");
+            return ok(watchesFor(s.store).watchKey(db, key, fn));
         },
 
-        /** Lifecycle: a save was confirmed (ids of the committed databases). */
-        onCommitted(this: void, name: string, fn: (this: void, dbIds: string[]) => void): void {
-            s.lifecycle.committed.add("api." + name, fn);
+        /** Lifecycle: a save was confirmed (ids of the committed databases). Same name: replaced. */
+        onCommitted(this: void, name: string, fn: (this: void, dbIds: string[]) => void): Result<Subscription> {
+            return listen("committed", s.lifecycle.committed, name, fn, (ids) => [...ids]);
+        },
+
+        /** Terminals: a sort mode for the Sort button; compare(a, b) -> number (shapes: features/terminalExtensions.ts). */
+        registerSortMode(this: void, id: string, label: string, compare: (this: void, a: unknown, b: unknown) => number): Result<string> {
+            return guarded(() => registerSortMode(id, label, compare));
+        },
+
+        /** Terminals: a search filter for searches starting with `prefix`; matches(row, text) -> boolean. */
+        registerSearchFilter(this: void, id: string, prefix: string, matches: (this: void, row: unknown, text: string) => boolean): Result<string> {
+            return guarded(() => registerSearchFilter(id, prefix, matches));
+        },
+
+        /** Terminals: an action for the Action button; run(ctx) -> Result<string>. */
+        registerTerminalAction(this: void, id: string, label: string, run: (this: void, ctx: unknown) => unknown): Result<string> {
+            return guarded(() => registerTerminalAction(id, label, run));
         },
 
         /** Lifecycle: the round ended without a save and Working went back to the last save. */
-        onRolledBack(this: void, name: string, fn: (this: void, reason: string) => void): void {
-            s.lifecycle.rolledBack.add("api." + name, fn);
+        onRolledBack(this: void, name: string, fn: (this: void, reason: string) => void): Result<Subscription> {
+            return listen("rolledBack", s.lifecycle.rolledBack, name, fn, (reason) => reason);
+        },
+
+        /** Lifecycle: the databases were rebuilt from the Database Cores (round start, Lua reload). */
+        onRebuilt(this: void, name: string, fn: (this: void, report: RebuiltView) => void): Result<Subscription> {
+            return listen("rebuilt", s.lifecycle.afterRebuild, name, fn, rebuiltView);
         },
     };
     return api;

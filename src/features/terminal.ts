@@ -6,12 +6,17 @@
  */
 import type { HostServices } from "../host/runtime";
 import { databaseIdOf, prefabIdOf } from "../host/devices";
-import { info } from "../host/log";
+import { info, once } from "../host/log";
 import { ok, refuse, Result } from "../core/result";
 import { DatabaseView } from "./terminalView";
 import { SessionHost, TerminalSession } from "./terminalSession";
 import { TerminalUsers } from "./terminalUsers";
-import { CONTROLS, HOOK_PREFIX, runControl } from "./terminalControls";
+import { CONTROLS, HOOK_PREFIX, REFUSAL_LOG_INTERVAL, runControl } from "./terminalControls";
+import { TerminalRateLimit } from "./terminalRate";
+import { actionOf, runAction, setExtensionClock } from "./terminalExtensions";
+import { registerTerminalPageRequests } from "../host/sync/pageRequests";
+import type { ItemKey } from "../core/keys";
+import { keyOfEntry } from "../core/entries";
 import { cleanFieldText, cleanSearch } from "./terminalText";
 import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
 import { showLabel } from "./terminalLabel";
@@ -44,6 +49,7 @@ export class TerminalFeature implements SessionHost {
     private readonly sessions = new LuaMap<number, TerminalSession>();
     private readonly views = new LuaMap<string, DatabaseView>();
     private readonly users = new TerminalUsers();
+    private readonly rate = new TerminalRateLimit();
     /** Who last put an item into a terminal (item id -> character), to hand refusals back. */
     private readonly putters = new LuaMap<number, Character>();
     /** Items refused and left in a terminal (shown, not retried until they move). */
@@ -51,6 +57,12 @@ export class TerminalFeature implements SessionHost {
     /** Items queued for removal whose units the database already holds. */
     private readonly dropping = new LuaMap<number, true>();
     private ticks = 0;
+    /**
+     * The round is ending (EndRound ran): the game has stored, or is about to store, the players'
+     * inventories, so a deposit into a handheld terminal a player carries must not be booked now
+     * (it would be saved twice: in the player's inventory and in the database).
+     */
+    private ending = false;
 
     constructor(readonly services: HostServices) {
         this.nonce = newNonce(services.now());
@@ -119,6 +131,93 @@ export class TerminalFeature implements SessionHost {
         return this.services.now();
     }
 
+    private usersOfSession(session: TerminalSession): Character[] {
+        return this.users.usersOf(session.item, terminalKind(session.item) === "handheld");
+    }
+
+    whoUses(session: TerminalSession): string {
+        const names: string[] = [];
+        for (const c of this.usersOfSession(session)) names.push(c.Name);
+        return names.length === 0 ? string.format("terminal %d", session.item.ID) : table.concat(names, "+");
+    }
+
+    /** Charges a request to every user of the terminal (see terminalRate.ts). */
+    admit(session: TerminalSession): Result<true> & { readonly who?: string } {
+        const ids: number[] = [];
+        const users = this.usersOfSession(session);
+        for (const c of users) ids.push(c.ID);
+        const over = this.rate.admit(ids, this.services.now());
+        if (over === undefined) return ok(true);
+        let who = string.format("character %d", over);
+        for (const c of users) {
+            if (c.ID === over) who = c.Name;
+        }
+        return { ok: false, code: "too_fast", message: "too many terminal requests; wait a moment", who };
+    }
+
+    runAction(session: TerminalSession, id: string | undefined): Result<string> {
+        const chosen = id ?? session.action;
+        if (chosen === "") return refuse("no_action", "no action chosen (press Actions first)");
+        const action = actionOf(chosen);
+        if (action === undefined) return refuse("unknown_action", string.format("no terminal action '%s'", chosen));
+        return runAction(action, {
+            terminal: session.item,
+            terminalId: session.item.ID,
+            db: session.dbId,
+            page: session.pageIndex,
+            sort: session.sort,
+            descending: session.descending,
+            search: session.search,
+            users: this.usersOfSession(session),
+            refresh: () => session.refresh(),
+        });
+    }
+
+    /**
+     * The client panel's "bring this entry onto the page": only for the player's own character
+     * while it uses that terminal, only for an entry its database offers now (or that is already
+     * on this page), at the player's request rate. The page switches to a one-off page starting
+     * at that entry's row in the terminal's current sort and search.
+     */
+    bring(terminalItemId: number, key: ItemKey, exactId: number | undefined, client: Client | undefined): Result<string> {
+        const character = client === undefined ? undefined : client.Character;
+        if (character === undefined || character.IsDead) return refuse("no_character", "bringing is not available without a living character");
+        const item = this.terminals.get(terminalItemId);
+        if (item === undefined || item.Removed) return refuse("no_terminal", string.format("bringing is not available: %d is not a terminal", terminalItemId));
+        let using = false;
+        for (const c of this.users.usersOf(item, terminalKind(item) === "handheld")) {
+            if (c.ID === character.ID) using = true;
+        }
+        if (!using || !this.isInUse(item)) return refuse("not_using", "bringing is not available: the character is not using that terminal");
+        const found = this.sessionInUse(item);
+        if (!found.ok) return found;
+        const session = found.value;
+        const admitted = this.admit(session);
+        if (!admitted.ok) return admitted;
+        const db = this.services.store.database(session.dbId);
+        if (db === undefined) return refuse("no_database", string.format("database '%s' is not loaded", session.dbId));
+        const page = session.page;
+        if (page !== undefined) {
+            for (const [, p] of page.placed) {
+                if (p.key === key && (exactId === undefined || p.exactId === exactId)) return ok(string.format("already on page %d", session.pageIndex));
+            }
+        }
+        if (exactId !== undefined) {
+            const entry = db.exactEntry(exactId);
+            if (entry === undefined || keyOfEntry(entry) !== key) {
+                const leased = db.leaseHolding(exactId) !== undefined;
+                return refuse(leased ? "leased" : "unknown_entry", leased ? "that entry is on another terminal's page" : "the database has no such entry");
+            }
+        } else if (db.amount(key) <= 0) {
+            return refuse(db.leasedOf(key) > 0 ? "leased" : "unknown_entry", db.leasedOf(key) > 0 ? "every unit of that item is on a terminal page" : "the database has none of that item");
+        }
+        const query = session.query();
+        const at = this.viewOf(session.dbId).index(query).positionOf(key, exactId, query.descending);
+        if (at === undefined) return refuse("not_in_view", "that entry does not match the terminal's search");
+        session.bring(key, exactId);
+        return ok("bringing it onto the page");
+    }
+
     // ---- upkeep ----
 
     think(): void {
@@ -140,14 +239,27 @@ export class TerminalFeature implements SessionHost {
             if (session === undefined) continue;
             if (inUse && session.state === "idle") session.open();
             else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
-            if (inUse && session.state !== "idle") session.setSearch(this.searchOf(item));
+            if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
             session.tick(now);
-            if (session.state === "open" || session.state === "filling") this.takeDeposits(session);
+            if (!this.ending && (session.state === "open" || session.state === "filling")) this.takeDeposits(session);
             if (!inUse && session.state === "idle") {
                 this.sessions.delete(id);
                 session = undefined;
             }
         }
+    }
+
+    /** A changed search re-pages the terminal: charged like a button press, or kept for later. */
+    private applySearch(session: TerminalSession, text: string): void {
+        if (text === session.search) return;
+        const admitted = this.admit(session);
+        if (!admitted.ok) {
+            // Not refused for good: the field keeps the text and a later upkeep applies it.
+            once("terminal:search_too_fast:" + (admitted.who ?? "?"), this.services.now(), REFUSAL_LOG_INTERVAL,
+                string.format("terminal search from %s deferred: %s", admitted.who ?? "?", admitted.message));
+            return;
+        }
+        session.setSearch(text);
     }
 
     /** The search text; a field holding what a save cannot (control characters, any length) is cleaned in place. */
@@ -238,6 +350,11 @@ export class TerminalFeature implements SessionHost {
             this.users.forget(item.ID);
             const session = this.sessionOf(item, false);
             if (session !== undefined) {
+                // Page items already queued for removal (one may have been grabbed on its way
+                // back) have their units returned by the lease's close: still booked until gone.
+                if (session.page !== undefined) {
+                    for (const id of session.page.returningIds()) this.dropping.set(id, true);
+                }
                 session.destroyed();
                 this.sessions.delete(item.ID);
             }
@@ -246,13 +363,17 @@ export class TerminalFeature implements SessionHost {
         // A page item removed: it was in its terminal (returned) or taken and used up (consumed).
         const container = item.Container;
         const session = container === undefined ? undefined : this.sessions.get(container.ID);
-        if (session !== undefined && session.page !== undefined && session.container !== undefined) {
+        if (session !== undefined && session.page !== undefined && session.container !== undefined && session.page.placed.has(item.ID)) {
             session.page.onItemRemoved(item, session.container, container!.Removed);
             return;
         }
+        // Another terminal's page item: taken from its page, put into this terminal, and removed
+        // with it before its own terminal booked the take. Like every item a removed terminal
+        // holds, its unit returns; used up anywhere else, it was consumed.
+        const inRemovedTerminal = container !== undefined && container.Removed && terminalKind(container) !== undefined;
         for (const [, s] of this.sessions) {
             if (s.page !== undefined && s.container !== undefined && s.page.placed.has(item.ID)) {
-                s.page.onItemRemoved(item, s.container, false);
+                s.page.onItemRemoved(item, s.container, inRemovedTerminal);
             }
         }
     }
@@ -272,8 +393,13 @@ export class TerminalFeature implements SessionHost {
         }
     }
 
+    roundEnding(): void {
+        this.ending = true;
+    }
+
     /** Every lease is gone after a rebuild: pages are forgotten and saved page items dealt with. */
     afterRebuild(): void {
+        this.ending = false;
         for (const [id, session] of this.sessions) {
             session.forget();
             this.sessions.delete(id);
@@ -282,6 +408,7 @@ export class TerminalFeature implements SessionHost {
         for (const [id] of this.refusedLeft) this.refusedLeft.delete(id);
         for (const [id] of this.putters) this.putters.delete(id);
         this.users.clear();
+        this.rate.clear();
         let removed = 0;
         let unmarked = 0;
         // Once per round start: every item, for terminals and lease markers.
@@ -356,6 +483,10 @@ export class TerminalFeature implements SessionHost {
 
 export function installTerminals(services: HostServices): TerminalFeature {
     const feature = new TerminalFeature(services);
+    setExtensionClock(services.now);
+    registerTerminalPageRequests({
+        bring: (terminalItemId, key, exactId, client) => feature.bring(terminalItemId, key, exactId, client),
+    });
     services.store.subscribe("databaseio.terminal.views", (event) => {
         feature.viewOf(event.db).onEvent(event);
     });
@@ -370,6 +501,10 @@ export function installTerminals(services: HostServices): TerminalFeature {
     });
     Hook.Add("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
         if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);
+    });
+    // LuaCs calls "missionsEnded" inside GameSession.EndRound, before the game saves players.
+    Hook.Add("missionsEnded", HOOK_PREFIX + "ending", () => {
+        feature.roundEnding();
     });
     Hook.Add("think", HOOK_PREFIX + "think", () => {
         feature.think();

@@ -8,16 +8,26 @@
  * waits for them (the latest request wins), so every unit is booked exactly once.
  */
 import type { HostServices } from "../host/runtime";
+import type { ItemKey } from "../core/keys";
 import { info } from "../host/log";
 import { LeasePage, RowOutcome } from "./terminalPage";
-import type { DatabaseView, RowSet, SortMode, ViewQuery } from "./terminalView";
-import { SORT_MODES } from "./terminalView";
+import type { DatabaseView, SortMode, ViewQuery, ViewRow } from "./terminalView";
+import { actionCycle, sortCycle, sortLabel } from "./terminalExtensions";
 
 export type SessionState = "idle" | "filling" | "open" | "clearing";
 
 export type Request =
     | { readonly kind: "page"; readonly page: number }
+    /** A one-off page that starts at this entry's row (the client panel's "bring to page"). */
+    | { readonly kind: "bring"; readonly key: ItemKey; readonly exactId?: number }
     | { readonly kind: "close" };
+
+/** Rows, units and distinct items of the query when the page was filled. */
+interface PageStats {
+    readonly count: number;
+    readonly units: number;
+    readonly kinds: number;
+}
 
 export interface SessionHost {
     readonly services: HostServices;
@@ -25,6 +35,10 @@ export interface SessionHost {
     viewOf(dbId: string): DatabaseView;
     /** Shows the summary line on the device. */
     showSummary(session: TerminalSession, text: string): void;
+}
+
+function entryId(row: ViewRow): string {
+    return row.exactId === undefined ? row.key : row.key + "#" + string.format("%d", row.exactId);
 }
 
 export class TerminalSession {
@@ -38,7 +52,16 @@ export class TerminalSession {
     sort: SortMode = "name";
     descending = false;
     search = "";
-    private rows: RowSet | undefined;
+    /** The registered action the Action button runs ("" = none chosen yet). */
+    action = "";
+    private stats: PageStats | undefined;
+    /** Rows being filled: a copy of the order from row `windowStart` on. */
+    private window: ViewRow[] = [];
+    private windowStart = 1;
+    /** The window ends before the order does (there are more rows after it). */
+    private windowCut = false;
+    /** Entries placed on the page being filled (key or key#exact id): never twice on one page. */
+    private filled = new LuaMap<string, true>();
     private cursor = 1;
     private pending: Request | undefined;
     private afterClear: Request | undefined;
@@ -90,8 +113,8 @@ export class TerminalSession {
 
     request(req: Request): void {
         if (this.state === "idle") {
-            if (req.kind === "page") {
-                this.pageIndex = req.page;
+            if (req.kind !== "close") {
+                this.applyPageRequest(req);
                 this.open();
             }
             return;
@@ -126,13 +149,82 @@ export class TerminalSession {
         this.request({ kind: "page", page: 1 });
     }
 
+    /** Built-in modes, then the ones other mods registered (terminalExtensions.ts). */
     cycleSort(): void {
+        const modes = sortCycle();
         let index = 0;
-        for (let i = 0; i < SORT_MODES.length; i++) {
-            if (SORT_MODES[i] === this.sort) index = i;
+        for (let i = 0; i < modes.length; i++) {
+            if (modes[i] === this.sort) index = i;
         }
-        this.sort = SORT_MODES[(index + 1) % SORT_MODES.length];
+        this.sort = modes[(index + 1) % modes.length];
         this.reorder();
+    }
+
+    /** Chooses the next registered action for the Action button; false when there is none. */
+    cycleAction(): boolean {
+        const actions = actionCycle();
+        if (actions.length === 0) return false;
+        let index = -1;
+        for (let i = 0; i < actions.length; i++) {
+            if (actions[i] === this.action) index = i;
+        }
+        this.action = actions[(index + 1) % actions.length];
+        return true;
+    }
+
+    /**
+     * Brings an entry onto the page: once the current page is back in the database (its rows
+     * are part of the order again), a one-off page starts at the entry's row.
+     */
+    bring(key: ItemKey, exactId: number | undefined): void {
+        this.request({ kind: "bring", key, exactId });
+    }
+
+    /**
+     * The page number for a one-off page starting at row `pos`: the known page that holds that
+     * row, or, past the known pages, by the rows per page seen so far.
+     */
+    private pageFor(pos: number): number {
+        const starts = this.pageStarts;
+        const known = starts.length;
+        let page = known;
+        if (pos < starts[known - 1]) {
+            for (let p = 1; p < known; p++) {
+                if (starts[p - 1] <= pos && pos < starts[p]) page = p;
+            }
+        } else {
+            const perPage = known >= 2 ? (starts[known - 1] - 1) / (known - 1) : math.max(1, this.container?.Capacity ?? 1);
+            page = known + math.floor((pos - starts[known - 1]) / math.max(1, perPage));
+        }
+        return page;
+    }
+
+    private applyPageRequest(req: Request): void {
+        if (req.kind === "page") {
+            this.pageIndex = math.max(1, math.min(req.page, this.pageStarts.length));
+        } else if (req.kind === "bring") {
+            const query = this.query();
+            const at = this.host.viewOf(this.dbId).index(query).positionOf(req.key, req.exactId, query.descending);
+            // Taken meanwhile: the current page is shown again.
+            if (at !== undefined) this.showFrom(at);
+        }
+    }
+
+    /** Previous walks back through the known page starts; pages past them are estimated. */
+    private showFrom(start: number): void {
+        const page = this.pageFor(start);
+        const known = this.pageStarts;
+        const last = known[known.length - 1];
+        const perPage = (start - last) / math.max(1, page - known.length + 1);
+        const starts: number[] = [];
+        for (let p = 1; p < page; p++) {
+            const estimate = p <= known.length ? known[p - 1] : math.floor(last + (p - known.length) * perPage);
+            starts.push(math.max(p, math.min(estimate, start - page + p)));
+        }
+        starts.push(start);
+        this.pageStarts = starts;
+        this.lastPage = undefined;
+        this.pageIndex = page;
     }
 
     toggleDirection(): void {
@@ -162,17 +254,49 @@ export class TerminalSession {
         const page = this.page;
         if (page === undefined) return;
         this.state = "filling";
-        this.rows = this.host.viewOf(this.dbId).rows(this.query());
         if (this.pageIndex > this.pageStarts.length) this.pageIndex = this.pageStarts.length;
         this.cursor = this.pageStarts[this.pageIndex - 1];
+        this.filled = new LuaMap<string, true>();
+        this.loadWindow(true);
         this.fillNext();
+    }
+
+    /**
+     * Copies the rows from the cursor on: a page holds at most one row per slot, so this reads
+     * only the page's rows, never the whole database.
+     */
+    private loadWindow(first: boolean): void {
+        const query = this.query();
+        const index = this.host.viewOf(this.dbId).index(query);
+        // What the summary shows: the query as the page was opened.
+        if (first) this.stats = { count: index.size(), units: index.units, kinds: index.kinds };
+        const want = math.max(1, this.container?.Capacity ?? 1) + 1;
+        this.window = index.window(this.cursor, want, query.descending);
+        this.windowStart = this.cursor;
+        this.windowCut = this.window.length === want;
+    }
+
+    /** The row at the cursor, or undefined past the end (the window is reloaded when used up). */
+    private rowAtCursor(): ViewRow | undefined {
+        for (;;) {
+            let offset = this.cursor - this.windowStart;
+            if (offset >= this.window.length) {
+                if (!this.windowCut) return undefined;
+                this.loadWindow(false);
+                offset = 0;
+                if (this.window.length === 0) return undefined;
+            }
+            const row = this.window[offset];
+            // The order moved while filling (a "recent" page leases what it shows): skip repeats.
+            if (!this.filled.has(entryId(row))) return row;
+            this.cursor++;
+        }
     }
 
     private fillNext(): void {
         const page = this.page;
-        const rows = this.rows;
         const container = this.container;
-        if (page === undefined || rows === undefined || container === undefined || page.isDead) {
+        if (page === undefined || container === undefined || page.isDead) {
             this.finishFill(false);
             return;
         }
@@ -184,11 +308,12 @@ export class TerminalSession {
                 this.beginClear(req);
                 return;
             }
-            if (this.cursor > rows.rows.length) {
+            const row = this.rowAtCursor();
+            if (row === undefined) {
                 this.finishFill(true);
                 return;
             }
-            const row = rows.rows[this.cursor - 1];
+            this.filled.set(entryId(row), true);
             let sync = true;
             let result: RowOutcome | undefined;
             page.fillRow(row, container, (outcome) => {
@@ -277,7 +402,7 @@ export class TerminalSession {
             this.state = "idle";
             return;
         }
-        this.pageIndex = math.max(1, math.min(req.page, this.pageStarts.length));
+        this.applyPageRequest(req);
         this.startFill();
     }
 
@@ -319,24 +444,24 @@ export class TerminalSession {
     }
 
     pagesKnown(): number {
-        const rows = this.rows;
+        const stats = this.stats;
         const capacity = this.container?.Capacity ?? 1;
         let estimate = this.pageStarts.length;
-        if (this.lastPage === undefined && rows !== undefined) {
-            estimate = math.max(estimate, math.ceil(rows.rows.length / math.max(1, capacity)));
+        if (this.lastPage === undefined && stats !== undefined) {
+            estimate = math.max(estimate, math.ceil(stats.count / math.max(1, capacity)));
         }
         if (this.lastPage !== undefined) estimate = this.lastPage;
         return math.max(estimate, this.pageIndex);
     }
 
     summaryText(): string {
-        const rows = this.rows;
+        const stats = this.stats;
         let text: string;
         if (this.state === "idle") {
             text = "Database " + this.dbId;
         } else {
             text = string.format("Page %d/%d | %d units | %d items | %s%s",
-                this.pageIndex, this.pagesKnown(), rows?.units ?? 0, rows?.kinds ?? 0, this.sort, this.descending ? " desc" : "");
+                this.pageIndex, this.pagesKnown(), stats?.units ?? 0, stats?.kinds ?? 0, sortLabel(this.sort), this.descending ? " desc" : "");
         }
         if (this.message !== "") text = text + " | " + this.message;
         // Labels are cut to 100 characters when the game syncs them.

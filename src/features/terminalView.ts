@@ -1,18 +1,31 @@
 /**
  * What a terminal offers: the rows of one database, searched and sorted.
  *
- * The view keeps the set of offered keys and when each last changed from the store's mutation
- * events (a reset event reseeds it once), so nothing scans the database per tick. Rows are built
- * when a page is requested: one row per key's counted units and one per exact entry (damaged
- * items, items with contents, stolen goods), each with a total order so pages stay stable.
+ * One row per key's counted units and one per exact entry (damaged items, items with contents,
+ * stolen goods). Each (sort mode, search) pair of a database has one OrderIndex, shared by every
+ * terminal showing that query: its rows stay sorted as the database changes. A store event only
+ * marks the changed keys dirty; the next read re-sorts just those keys' rows (binary-search
+ * remove and insert), so a page open reads the page's rows and never sorts the whole database.
+ * Direction is the same index read backwards. Every order is total (the mode's value, then name,
+ * key, exact id), so pages are stable.
  */
 import type { DatabaseStore } from "../core/store";
 import type { MutationEvent } from "../core/events";
 import { ItemKey, keyIdentifier, keyQuality } from "../core/keys";
 import { containsText } from "./terminalText";
+import {
+    compareWith,
+    extensionGeneration,
+    filterFor,
+    filterMatches,
+    SearchFilterDef,
+    sortModeOf,
+    SortModeDef,
+} from "./terminalExtensions";
+import { displayNameOf, prefabOf, searchNamesOf } from "./terminalNames";
 
-export type SortMode = "name" | "amount" | "condition" | "recent";
-export const SORT_MODES: readonly SortMode[] = ["name", "amount", "condition", "recent"];
+/** "name" | "amount" | "condition" | "recent", or a registered sort mode's id. */
+export type SortMode = string;
 
 export interface ViewRow {
     readonly key: ItemKey;
@@ -23,6 +36,7 @@ export interface ViewRow {
     readonly name: string;
     readonly amount: number;
     readonly condition: number;
+    /** When the key last changed (a serial: higher is later). */
     readonly changed: number;
 }
 
@@ -39,22 +53,257 @@ export interface RowSet {
     readonly kinds: number;
 }
 
-/** Localized prefab names, by identifier. */
-function nameOf(identifier: string): string {
-    const prefab = ItemPrefab.GetItemPrefab(identifier);
-    if (prefab === undefined) return identifier;
-    const [success, value] = pcall(() => prefab.Name.Value);
-    if (!success || type(value) !== "string" || value === "") return identifier;
-    return string.lower(value as string);
+/** Orders kept per database at most; the least recently used one goes first. */
+const MAX_INDEXES = 24;
+
+function tieBreak(a: ViewRow, b: ViewRow): number {
+    if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+    if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+    const ea = a.exactId ?? 0;
+    const eb = b.exactId ?? 0;
+    if (ea !== eb) return ea < eb ? -1 : 1;
+    return 0;
+}
+
+function byValue(x: number, y: number): number {
+    if (x === y) return 0;
+    return x < y ? -1 : 1;
+}
+
+/** The rows of one (sort, search) query of a database, kept sorted ascending. */
+export class OrderIndex {
+    private rows: ViewRow[] = [];
+    private byKey = new LuaMap<ItemKey, ViewRow[]>();
+    private dirty = new LuaMap<ItemKey, true>();
+    private dirtyCount = 0;
+    private built = false;
+    /** The extension comparator failed to give an order: the tie-break alone is used. */
+    private fallback = false;
+    private readonly mode: SortModeDef | undefined;
+    private readonly filter: SearchFilterDef | undefined;
+    private readonly filterText: string;
+    /** An exact name in any language the game resolves (ItemPrefab.GetItemPrefab) also matches. */
+    private readonly byName: string | undefined;
+    units = 0;
+    kinds = 0;
+    lastUsed = 0;
+
+    constructor(
+        private readonly view: DatabaseView,
+        readonly sort: SortMode,
+        readonly search: string,
+    ) {
+        this.mode = sortModeOf(sort);
+        const [filter, text] = filterFor(search);
+        this.filter = filter;
+        this.filterText = text;
+        if (filter === undefined && search !== "") {
+            const prefab = prefabOf(search);
+            if (prefab !== undefined) this.byName = string.lower(prefab.Identifier.Value);
+        }
+    }
+
+    compare(a: ViewRow, b: ViewRow): number {
+        const sort = this.sort;
+        let c = 0;
+        if (sort === "amount") c = byValue(a.amount, b.amount);
+        else if (sort === "condition") c = byValue(a.condition, b.condition);
+        else if (sort === "recent") c = byValue(a.changed, b.changed);
+        else if (this.mode !== undefined && !this.fallback) c = compareWith(this.mode, a, b);
+        if (c < 0) return -1;
+        if (c > 0) return 1;
+        return tieBreak(a, b);
+    }
+
+    markDirty(key: ItemKey): void {
+        if (this.dirty.has(key)) return;
+        this.dirty.set(key, true);
+        this.dirtyCount++;
+    }
+
+    private keyMatches(identifier: string): boolean {
+        const search = this.search;
+        if (search === "" || this.filter !== undefined) return true;
+        if (identifier === this.byName) return true;
+        for (const name of this.view.searchNames(identifier)) {
+            if (containsText(name, search)) return true;
+        }
+        return false;
+    }
+
+    /** The rows `key` has in this query now. */
+    private rowsOf(key: ItemKey): ViewRow[] {
+        const out: ViewRow[] = [];
+        const db = this.view.database();
+        if (db === undefined || db.isParked(key)) return out;
+        const identifier = keyIdentifier(key);
+        if (!this.keyMatches(identifier)) return out;
+        const name = this.view.nameOf(identifier);
+        const changed = this.view.changedOf(key);
+        const counted = db.aggregatedOf(key);
+        if (counted > 0) out.push({ key, identifier, name, amount: counted, condition: 100, changed });
+        if (db.exactCountOf(key) > 0) {
+            for (const id of db.exactIdsOf(key)) {
+                const entry = db.exactEntry(id);
+                if (entry !== undefined) out.push({ key, exactId: id, identifier, name, amount: 1, condition: entry.record.condition, changed });
+            }
+        }
+        const filter = this.filter;
+        if (filter === undefined || out.length === 0) return out;
+        const kept: ViewRow[] = [];
+        for (const row of out) {
+            if (filterMatches(filter, row, this.filterText)) kept.push(row);
+        }
+        return kept;
+    }
+
+    private account(rows: ViewRow[], sign: number): void {
+        if (rows.length === 0) return;
+        for (const r of rows) this.units += sign * r.amount;
+        this.kinds += sign;
+    }
+
+    /** Builds every row and sorts once: on first use, or when most keys changed at once. */
+    private build(): void {
+        this.built = true;
+        this.rows = [];
+        this.byKey = new LuaMap<ItemKey, ViewRow[]>();
+        this.units = 0;
+        this.kinds = 0;
+        const db = this.view.database();
+        if (db === undefined) return;
+        for (const key of db.offeredKeys()) {
+            const rows = this.rowsOf(key);
+            if (rows.length === 0) continue;
+            this.byKey.set(key, rows);
+            this.account(rows, 1);
+            for (const r of rows) this.rows.push(r);
+        }
+        const [sorted] = pcall(() => table.sort(this.rows, (a, b) => this.compare(a, b) < 0));
+        if (!sorted) {
+            // An inconsistent extension comparator: fall back to the name order.
+            this.fallback = true;
+            table.sort(this.rows, (a, b) => tieBreak(a, b) < 0);
+        }
+    }
+
+    /** Position (1-based) where `row` goes: after every row that sorts before or equal to it. */
+    private insertAt(row: ViewRow): number {
+        let lo = 1;
+        let hi = this.rows.length + 1;
+        while (lo < hi) {
+            const mid = math.floor((lo + hi) / 2);
+            if (this.compare(this.rows[mid - 1], row) <= 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** Position (1-based) of this very row object, or undefined. */
+    private positionOfRow(row: ViewRow): number | undefined {
+        let lo = 1;
+        let hi = this.rows.length + 1;
+        while (lo < hi) {
+            const mid = math.floor((lo + hi) / 2);
+            if (this.compare(this.rows[mid - 1], row) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo <= this.rows.length && this.rows[lo - 1] === row) return lo;
+        // Only an extension comparator that changed its mind gets here.
+        for (let i = 0; i < this.rows.length; i++) {
+            if (this.rows[i] === row) return i + 1;
+        }
+        return undefined;
+    }
+
+    /** Applies the keys changed since the last read. */
+    refresh(): void {
+        if (!this.built || this.dirtyCount > 16 + this.rows.length / 8) {
+            this.dirty = new LuaMap<ItemKey, true>();
+            this.dirtyCount = 0;
+            this.build();
+            return;
+        }
+        if (this.dirtyCount === 0) return;
+        const keys: ItemKey[] = [];
+        for (const [key] of this.dirty) keys.push(key);
+        this.dirty = new LuaMap<ItemKey, true>();
+        this.dirtyCount = 0;
+        table.sort(keys);
+        for (const key of keys) {
+            const old = this.byKey.get(key);
+            if (old !== undefined) {
+                for (const r of old) {
+                    const at = this.positionOfRow(r);
+                    if (at !== undefined) table.remove(this.rows, at);
+                }
+                this.account(old, -1);
+                this.byKey.delete(key);
+            }
+            const rows = this.rowsOf(key);
+            if (rows.length === 0) continue;
+            this.byKey.set(key, rows);
+            this.account(rows, 1);
+            for (const r of rows) table.insert(this.rows, this.insertAt(r), r);
+        }
+    }
+
+    size(): number {
+        return this.rows.length;
+    }
+
+    /** Row `pos` (1-based) in the query's direction. */
+    at(pos: number, descending: boolean): ViewRow | undefined {
+        const n = this.rows.length;
+        if (pos < 1 || pos > n) return undefined;
+        return descending ? this.rows[n - pos] : this.rows[pos - 1];
+    }
+
+    /** Up to `count` rows from position `start` in the query's direction (a copy). */
+    window(start: number, count: number, descending: boolean): ViewRow[] {
+        const out: ViewRow[] = [];
+        const n = this.rows.length;
+        for (let pos = math.max(1, start); pos <= n && out.length < count; pos++) {
+            out.push(descending ? this.rows[n - pos] : this.rows[pos - 1]);
+        }
+        return out;
+    }
+
+    /**
+     * Where an entry is in the query's direction (1-based): exact entry `exactId`, or the counted
+     * row of `key` (its first exact entry when it has no counted units). Undefined: not offered
+     * or not matching this query.
+     */
+    positionOf(key: ItemKey, exactId: number | undefined, descending: boolean): number | undefined {
+        const rows = this.byKey.get(key);
+        if (rows === undefined) return undefined;
+        let found: ViewRow | undefined;
+        for (const r of rows) {
+            if (exactId !== undefined ? r.exactId === exactId : r.exactId === undefined) found = r;
+        }
+        if (found === undefined && exactId === undefined) found = rows[0];
+        if (found === undefined) return undefined;
+        const at = this.positionOfRow(found);
+        if (at === undefined) return undefined;
+        return descending ? this.rows.length - at + 1 : at;
+    }
+
+    /** Every row in the query's direction (a copy; O(rows): tests and tools only). */
+    all(descending: boolean): ViewRow[] {
+        return this.window(1, this.rows.length, descending);
+    }
 }
 
 export class DatabaseView {
-    private offered = new LuaMap<ItemKey, true>();
     private changedAt = new LuaMap<ItemKey, number>();
     private names = new LuaMap<string, string>();
+    private searchNameCache = new LuaMap<string, string[]>();
+    private indexes = new LuaMap<string, OrderIndex>();
+    private indexCount = 0;
     private serial = 0;
-    private seeded = false;
-    /** Bumped on every change: cached row sets compare it. */
+    private uses = 0;
+    private generation = extensionGeneration();
+    /** Bumped on every change. */
     version = 0;
 
     constructor(
@@ -62,96 +311,92 @@ export class DatabaseView {
         readonly dbId: string,
     ) {}
 
+    database() {
+        return this.store.database(this.dbId);
+    }
+
     onEvent(event: MutationEvent): void {
         this.version++;
         if (event.reset === true) {
-            this.seeded = false;
             this.names = new LuaMap<string, string>();
+            this.searchNameCache = new LuaMap<string, string[]>();
+            this.dropIndexes();
             return;
         }
         for (const change of event.changes) {
             this.serial++;
             this.changedAt.set(change.key, this.serial);
-            if (change.after > 0) this.offered.set(change.key, true);
-            else this.offered.delete(change.key);
+            for (const [, index] of this.indexes) index.markDirty(change.key);
         }
     }
 
-    private seed(): void {
-        if (this.seeded) return;
-        this.seeded = true;
-        this.offered = new LuaMap<ItemKey, true>();
-        const db = this.store.database(this.dbId);
-        if (db === undefined) return;
-        for (const key of db.offeredKeys()) this.offered.set(key, true);
+    private dropIndexes(): void {
+        this.indexes = new LuaMap<string, OrderIndex>();
+        this.indexCount = 0;
     }
 
-    private nameFor(identifier: string): string {
+    changedOf(key: ItemKey): number {
+        return this.changedAt.get(key) ?? 0;
+    }
+
+    nameOf(identifier: string): string {
         let name = this.names.get(identifier);
         if (name === undefined) {
-            name = nameOf(identifier);
+            name = displayNameOf(identifier);
             this.names.set(identifier, name);
         }
         return name;
     }
 
-    /** Every row matching `query`, sorted. O(rows log rows); only on a page request. */
-    rows(query: ViewQuery): RowSet {
-        this.seed();
-        const db = this.store.database(this.dbId);
-        const rows: ViewRow[] = [];
-        let units = 0;
-        let kinds = 0;
-        if (db === undefined) return { rows, units, kinds };
-        // An exact name in any language the game resolves (ItemPrefab.GetItemPrefab) also matches.
-        let byName: string | undefined;
-        if (query.search !== "") {
-            const prefab = ItemPrefab.GetItemPrefab(query.search);
-            if (prefab !== undefined) byName = string.lower(prefab.Identifier.Value);
+    searchNames(identifier: string): string[] {
+        let names = this.searchNameCache.get(identifier);
+        if (names === undefined) {
+            names = searchNamesOf(identifier);
+            this.searchNameCache.set(identifier, names);
         }
-        for (const [key] of this.offered) {
-            if (db.isParked(key)) continue;
-            const identifier = keyIdentifier(key);
-            const name = this.nameFor(identifier);
-            if (query.search !== "" && identifier !== byName && !containsText(identifier, query.search) && !containsText(name, query.search)) continue;
-            const changed = this.changedAt.get(key) ?? 0;
-            const counted = db.aggregatedOf(key);
-            let any = false;
-            if (counted > 0) {
-                rows.push({ key, identifier, name, amount: counted, condition: 100, changed });
-                units += counted;
-                any = true;
-            }
-            for (const id of db.exactIdsOf(key)) {
-                const entry = db.exactEntry(id);
-                if (entry === undefined) continue;
-                rows.push({ key, exactId: id, identifier, name, amount: 1, condition: entry.record.condition, changed });
-                units += 1;
-                any = true;
-            }
-            if (any) kinds++;
-        }
-        sortRows(rows, query);
-        return { rows, units, kinds };
+        return names;
     }
-}
 
-/** Ascending total order under one sort mode: the mode's value, then name, key, exact id. */
-function before(a: ViewRow, b: ViewRow, sort: SortMode): boolean {
-    if (sort === "amount" && a.amount !== b.amount) return a.amount < b.amount;
-    if (sort === "condition" && a.condition !== b.condition) return a.condition < b.condition;
-    if (sort === "recent" && a.changed !== b.changed) return a.changed < b.changed;
-    if (a.name !== b.name) return a.name < b.name;
-    if (a.key !== b.key) return a.key < b.key;
-    return (a.exactId ?? 0) < (b.exactId ?? 0);
-}
+    /** The up-to-date order for `query` (shared by every terminal asking the same). */
+    index(query: ViewQuery): OrderIndex {
+        const generation = extensionGeneration();
+        if (generation !== this.generation) {
+            // A sort mode or filter was (re)registered: orders built with the old one go.
+            this.generation = generation;
+            this.dropIndexes();
+        }
+        const id = query.sort + "\n" + query.search;
+        let index = this.indexes.get(id);
+        if (index === undefined) {
+            if (this.indexCount >= MAX_INDEXES) this.evictOldest();
+            index = new OrderIndex(this, query.sort, query.search);
+            this.indexes.set(id, index);
+            this.indexCount++;
+        }
+        this.uses++;
+        index.lastUsed = this.uses;
+        index.refresh();
+        return index;
+    }
 
-export function sortRows(rows: ViewRow[], query: ViewQuery): void {
-    const sort = query.sort;
-    if (query.descending) {
-        table.sort(rows, (a, b) => before(b, a, sort));
-    } else {
-        table.sort(rows, (a, b) => before(a, b, sort));
+    private evictOldest(): void {
+        let oldestId: string | undefined;
+        let oldest = math.huge;
+        for (const [id, index] of this.indexes) {
+            if (index.lastUsed < oldest) {
+                oldest = index.lastUsed;
+                oldestId = id;
+            }
+        }
+        if (oldestId === undefined) return;
+        this.indexes.delete(oldestId);
+        this.indexCount--;
+    }
+
+    /** Every row matching `query`, in its order (a copy: O(rows); tests and tools). */
+    rows(query: ViewQuery): RowSet {
+        const index = this.index(query);
+        return { rows: index.all(query.descending), units: index.units, kinds: index.kinds };
     }
 }
 
