@@ -8,6 +8,7 @@ import type { HostServices } from "../host/runtime";
 import { databaseIdOf } from "../host/devices";
 import { once } from "../host/log";
 import { tellPlayer } from "../host/notify";
+import { say } from "../host/language";
 import { InterfaceKind, isContainer, isOperational } from "./interfaceKinds";
 
 /** Seconds before the same item's same refusal may be logged again (it is retried silently). */
@@ -86,7 +87,7 @@ function report(s: HostServices, memory: InterfaceMemory, device: Item, item: It
     if (memory.reported.get(item.ID) === code) return;
     memory.reported.set(item.ID, code);
     const putter = putterOf(memory, item, container);
-    tellPlayer(putter, string.format("%s: %s", item.Name, message));
+    tellPlayer(putter, say("ingest.item_reason", item.Name, message));
     once(
         string.format("interface:%d:%s", item.ID, code),
         s.now(),

@@ -21,6 +21,7 @@ import { cleanFieldText, cleanSearch } from "./terminalText";
 import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
 import { showLabel } from "./terminalLabel";
 import { tellPlayer } from "../host/notify";
+import { say } from "../host/language";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -306,13 +307,13 @@ export class TerminalFeature implements SessionHost {
         this.putters.delete(item.ID);
         if (putter !== undefined && !putter.IsDead && putter.Inventory.TryPutItem(item, putter)) {
             session.say("refused");
-            tellPlayer(putter, "Not stored, handed back: " + reason);
+            tellPlayer(putter, say("terminal.handed_back", reason));
             return;
         }
         // No one to hand it to, or no room: it stays visible in the terminal.
         this.refusedLeft.set(item.ID, true);
         session.say("cannot store an item");
-        tellPlayer(putter, "Not stored, left in the terminal: " + reason);
+        tellPlayer(putter, say("terminal.left_in_terminal", reason));
     }
 
     private isLiveMarker(nonce: string, leaseId: number, epoch: number): boolean {

@@ -433,3 +433,12 @@ declare namespace LuaUserData {
     function RegisterType(typeName: string): unknown;
     function MakeMethodAccessible(descriptor: unknown, methodName: string): void;
 }
+
+/**
+ * The game's settings: `Language` is a LanguageIdentifier whose `Value` is an Identifier
+ * ("English", "Simplified Chinese"). Used by public Lua mods as
+ * `GameSettings.CurrentConfig.Language.Value`.
+ */
+declare namespace GameSettings {
+    const CurrentConfig: { readonly Language: { readonly Value: unknown } };
+}

@@ -8,6 +8,7 @@
  * the API racing for the last unit or the last key cannot both get it.
  */
 import type { DatabaseStore } from "../core/store";
+import { say } from "./language";
 import { ok, refuse, Refused, Result } from "../core/result";
 import type { ItemRecord } from "../core/record";
 import type { ItemKey } from "../core/keys";
@@ -59,16 +60,16 @@ export class IngestPolicy {
 
     /** Why `item` may not enter database `dbId` (a normalized id), or the record it would become. */
     check(item: Item, dbId: string, options?: IngestOptions): Result<ItemRecord> {
-        if (item.Removed) return refuse(IngestRefusal.gone, "that item no longer exists");
+        if (item.Removed) return refuse(IngestRefusal.gone, say("ingest.gone"));
         const db = this.store.database(dbId);
         if (db === undefined || db.anchorId === undefined) {
-            return refuse(IngestRefusal.noCore, string.format("database '%s' has no Database Core on this submarine: build one to store items", dbId));
+            return refuse(IngestRefusal.noCore, say("ingest.no_core", dbId));
         }
         if (db.readOnlyReason !== undefined) {
-            return refuse(IngestRefusal.readOnly, string.format("database '%s' is read-only: %s", dbId, db.readOnlyReason));
+            return refuse(IngestRefusal.readOnly, say("ingest.read_only", dbId, db.readOnlyReason));
         }
         if (options?.unpack !== true && isInsideItem(item)) {
-            return refuse(IngestRefusal.contained, "that belongs inside its container: store the container as a whole");
+            return refuse(IngestRefusal.contained, say("ingest.contained"));
         }
         const blocked = blockedReason(item);
         if (blocked !== undefined) return blocked;
@@ -77,13 +78,13 @@ export class IngestPolicy {
         const pending = this.pending.get(dbId);
         const reservedUnits = pending?.units ?? 0;
         if (limits.maxUnits !== undefined && db.heldTotal() + reservedUnits + 1 > limits.maxUnits) {
-            return refuse(IngestRefusal.full, string.format("database '%s' is full (%d of %d units)", dbId, db.heldTotal() + reservedUnits, limits.maxUnits));
+            return refuse(IngestRefusal.full, say("ingest.full", dbId, db.heldTotal() + reservedUnits, limits.maxUnits));
         }
         if (limits.maxKeys !== undefined) {
             const key = keyOfRecord(record);
             const isNew = db.heldOf(key) === 0 && (pending?.keys.get(key) ?? 0) === 0;
             if (isNew && db.keyCount() + this.pendingNewKeys(dbId) + 1 > limits.maxKeys) {
-                return refuse(IngestRefusal.keys, string.format("database '%s' holds the most kinds of items it may (%d)", dbId, limits.maxKeys));
+                return refuse(IngestRefusal.keys, say("ingest.full_keys", dbId, limits.maxKeys));
             }
         }
         return ok(record);
@@ -161,9 +162,9 @@ function isDevice(item: Item): boolean {
 
 /** The refusal for an item that may never be stored (itself or anything inside it), or undefined. */
 export function blockedReason(item: Item): Refused | undefined {
-    if (isDevice(item)) return refuse(IngestRefusal.device, "Database IO devices cannot be stored in a database");
+    if (isDevice(item)) return refuse(IngestRefusal.device, say("ingest.device"));
     // Outpost property while still in its outpost: storing it would launder it (Item.Illegitimate).
-    if (item.Illegitimate) return refuse(IngestRefusal.illegitimate, "that belongs to the outpost: it cannot be stored until it is yours");
+    if (item.Illegitimate) return refuse(IngestRefusal.illegitimate, say("ingest.illegitimate"));
     const inventories = item.OwnInventories;
     if (inventories !== undefined) {
         for (const inventory of inventories) {
@@ -171,7 +172,7 @@ export function blockedReason(item: Item): Refused | undefined {
                 const inner = blockedReason(child);
                 if (inner !== undefined) {
                     if (inner.code === IngestRefusal.device) {
-                        return refuse(IngestRefusal.device, "it holds a Database IO device, which cannot be stored in a database");
+                        return refuse(IngestRefusal.device, say("ingest.device_inside"));
                     }
                     return inner;
                 }
