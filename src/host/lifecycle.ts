@@ -78,6 +78,13 @@ export class LifecycleBinding {
                 this.writeThrough(event.db);
             });
         }
+        // A multiplayer round end stores the players' inventories (SavePlayers) after EndRound and
+        // before the capture: book what was taken from terminal pages first, so no item reaches
+        // a save both carrying a page marker and booked as taken. Without the capture patch this
+        // is also the reconcile the write-through then puts into the cores.
+        this.tryPatch("endround", "Barotrauma.GameSession", "EndRound", undefined, () => {
+            this.beforeCapture.emit("round end");
+        }, Hook.HookMethodType.Before);
 
         Hook.Add("roundStart", PATCH_PREFIX + "roundStart", () => {
             this.rebuild("round start");

@@ -12,6 +12,7 @@ import { AuditLog } from "./audit";
 import { loadConfig } from "./config";
 import { problem } from "./log";
 import { registerCommands } from "./commands";
+import { installPropertyGuard } from "./propertyGuard";
 
 export interface HostServices {
     readonly store: DatabaseStore;
@@ -74,6 +75,7 @@ export function startHost(): HostServices {
         transfer.sweep();
     });
     lifecycle.install();
+    installPropertyGuard(now);
     registerCommands({
         store,
         lifecycle,

@@ -49,6 +49,12 @@ export function installSync(services: HostServices): SyncServer | undefined {
         const [success, err] = pcall(() => server.receive(msg, refOf(client)));
         if (!success) problem(string.format("sync receiver failed: %s", type(err) === "string" ? err : "error"));
     });
+    // Read-only figures for hosts' tools and specs: refusals by reason, messages sent.
+    Hook.Add(HOOK + "inspect", HOOK + "inspect", () => {
+        const refused = new LuaTable<string, number>();
+        for (const [reason, n] of server.stats.refused) refused.set(reason, n);
+        return { refused, snapshots: server.stats.snapshots, deltas: server.stats.deltas };
+    });
     Hook.Add("think", HOOK + "think", () => {
         const [success, err] = pcall(() => server.update());
         if (!success) once("sync:update", services.now(), LOG_INTERVAL, string.format("sync update failed: %s", type(err) === "string" ? err : "error"));
