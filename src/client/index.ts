@@ -10,6 +10,8 @@ import { SyncClient } from "./stream";
 import type { PanelLookup } from "./model";
 import { NET_DOWN } from "../host/sync/wire";
 import { hasGui, PanelGui } from "./panel";
+import { startFabricatorClient } from "./fabricatorClient";
+import { FabricatorPanel } from "./fabricatorPanel";
 
 const HOOK = "databaseio.client.";
 
@@ -44,9 +46,13 @@ export function startClient(modVersion: string): SyncClient | undefined {
         pcall(() => client.receive(msg));
     });
     const gui = hasGui() ? new PanelGui(client) : undefined;
+    const fabricator = startFabricatorClient({ now: () => Timer.GetTime(), start: (name) => Networking.Start(name), send: (msg) => Networking.Send(msg) });
+    const fabPanel = hasGui() ? new FabricatorPanel(fabricator, () => Timer.GetTime()) : undefined;
     Hook.Add("think", HOOK + "think", () => {
         pcall(() => client.update());
         if (gui !== undefined) gui.update();
+        pcall(() => fabricator.update());
+        if (fabPanel !== undefined) fabPanel.update();
     });
     const g = _G as unknown as { DatabaseIO?: unknown };
     if (g.DatabaseIO === undefined) {
@@ -60,6 +66,7 @@ export function startClient(modVersion: string): SyncClient | undefined {
                 info: (terminal: number) => client.info(terminal),
                 terminals: () => client.terminals(),
                 hasPanel: gui !== undefined,
+                fabricator: { fill: () => fabricator.fill(), model: fabricator.model, sync: fabricator },
                 sync: client,
             },
         };

@@ -27,10 +27,12 @@ import { info, once, warn } from "../host/log";
 import { countAvailable, planConsume } from "../core/consume";
 import type { ConsumeRequest, Ingredient } from "../core/consume";
 import { ok, refuse, Result } from "../core/result";
-import { findRecipe, MAX_BATCHES, percentRange, recipeLabel, RecipeRow, rowsOf } from "./fabricatorRecipe";
+import { MAX_BATCHES, percentRange, recipeLabel, RecipeRow, rowsOf } from "./fabricatorRecipe";
 import { availableItems, fitsInto, missingPerRow } from "./fabricatorStock";
 import { FabricatorPulls, Pull } from "./fabricatorPull";
 import { tagResolver } from "./prefabTags";
+import { checkRequest, CheckedRequest } from "./fabricatorRequest";
+import { installFabricatorQuery } from "./fabricatorQuery";
 
 export const FILL_MESSAGE = "databaseio.fab.fill";
 const CLASS = "Barotrauma.Items.Components.Fabricator";
@@ -181,29 +183,10 @@ export class Fabricators {
         return result;
     }
 
-    private checkFill(client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown): Result<{ fab: FabricatorComponent; recipe: FabricationRecipe; character: Character }> {
-        if (client === undefined) return refuse("no_client", "a fill request needs a client");
-        const character = client.Character;
-        if (character === undefined || character.IsDead) return refuse("no_character", "you have no character");
-        const now = this.s.now();
-        const last = this.lastFill.get(client.SessionId);
-        this.lastFill.set(client.SessionId, now);
-        if (last !== undefined && now - last < FILL_COOLDOWN) return refuse("too_fast", "too many fill requests");
-        const bad = (message: string): Result<never> => {
-            tellPlayer(character, message);
-            return refuse("refused", message);
-        };
-        if (type(batches) !== "number" || math.floor(batches as number) !== batches || (batches as number) < 1 || (batches as number) > MAX_BATCHES) {
-            return bad(string.format("the amount must be a whole number from 1 to %d", MAX_BATCHES));
-        }
-        const selected = character.SelectedItem;
-        if (type(itemId) !== "number" || selected === undefined || selected.ID !== itemId) return bad("you are not using that fabricator");
-        const fab = selected.GetComponentString("Fabricator");
-        if (fab === undefined || !isFedFabricator(selected)) return bad("that is not a fabricator fed from a database");
-        if (type(identifier) !== "string" || type(hash) !== "number") return bad("that recipe is unknown");
-        const recipe = findRecipe(selected, identifier as string, hash as number);
-        if (recipe === undefined) return bad("this fabricator cannot make that");
-        return ok({ fab, recipe, character });
+    private checkFill(client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown): Result<CheckedRequest> {
+        const checked = checkRequest(client, itemId, identifier, hash, batches, this.s.now(), this.lastFill, FILL_COOLDOWN, isFedFabricator);
+        if (!checked.ok && checked.code === "refused" && client !== undefined) tellPlayer(client.Character, checked.message);
+        return checked;
     }
 }
 
@@ -232,6 +215,7 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
             const f = fields as { itemId: number; identifier: string; hash: number; batches: number };
             fabricators.onFillRequest(client, f.itemId, f.identifier, f.hash, f.batches);
         });
+        installFabricatorQuery(s, fabricators, isFedFabricator);
     }
     s.lifecycle.afterRebuild.add("fabricators", () => {
         fabricators.pulls.reset();

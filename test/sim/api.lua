@@ -283,8 +283,29 @@ function A.install(sim, state)
         Unloading = function() return sim.world.unloading end,
     }, {})
 
+    -- GameSettings.CurrentConfig.Language: a LanguageIdentifier whose Value is an Identifier
+    -- ("English", "Simplified Chinese"), following sim.language.
+    env.GameSettings = Obj.static("Barotrauma.GameSettings", {
+        CurrentConfig = function()
+            local name = sim.language == "zh" and "Simplified Chinese" or "English"
+            return { Language = { Value = { Value = name } } }
+        end,
+    }, {})
+
     env.Client = Obj.static("Barotrauma.Networking.Client", {
         ClientList = function() return sim:_clientList() end,
+    }, {})
+
+    -- Character.Controlled: the local player's character (a multiplayer client state: its
+    -- client's character; singleplayer: the player; a dedicated server controls none).
+    env.Character = Obj.static("Barotrauma.Character", {
+        Controlled = function()
+            local c
+            if side == "client" then c = state.client and state.client._character
+            elseif side == "sp" then c = sim.player end
+            if c == nil or c._removed then return nil end
+            return c
+        end,
     }, {})
 
     -- LuaUserData (LuaCs): descriptors and access to non-public members. Only what the

@@ -166,6 +166,10 @@ Fabricator.setters.AmountToFabricate = function(self, v)
     if v < 1 then v = 1 elseif v > Fab.MAX_AMOUNT then v = Fab.MAX_AMOUNT end
     self._amountToFabricate = v
 end
+-- Client build only in the game (the recipe chosen in the fabricator's menu). Client states share
+-- the server's objects here, so one value per fabricator, set with sim:selectRecipe; server code
+-- must never read it (the game's server has no such member).
+Fabricator.getters.SelectedItem = function(self) return self._selectedRecipe end
 Fabricator.tostring = function() return NS .. "Fabricator" end
 
 -- Private in the game: reachable from Lua only after LuaUserData.MakeMethodAccessible.

@@ -1198,6 +1198,21 @@ function Sim:cancelFabricating(character, item)
     return true
 end
 
+--- A client picks a recipe in the fabricator's menu (client-side `Fabricator.SelectedItem`;
+--- nil `targetOrHash` clears it) and sets the amount slider (`AmountToFabricate`, when given).
+function Sim:selectRecipe(item, targetOrHash, amount)
+    local fab = item:GetComponentString("Fabricator")
+    assert(fab ~= nil, tostring(item) .. " is no fabricator")
+    local r = nil
+    if targetOrHash ~= nil then
+        r = Fab.findRecipe(fab, targetOrHash)
+        assert(r ~= nil, tostring(item) .. " has no recipe " .. tostring(targetOrHash))
+    end
+    fab._selectedRecipe = r
+    if amount ~= nil then fab.AmountToFabricate = amount end
+    return r
+end
+
 --- The fabricator component of `item`, and its recipe for `targetOrHash` (or nil).
 function Sim:fabricator(item, targetOrHash)
     local fab = item:GetComponentString("Fabricator")
