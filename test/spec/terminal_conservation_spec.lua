@@ -28,7 +28,10 @@ local function runOnce(seed)
     local players = {}
     for i, c in ipairs(k.clients) do players[i] = c.Character end
     local expected = k:totals(IDS)
-    local saved = expected
+    -- saved and expected are separate tables: removeTerminal lowers expected in place, and that
+    -- loss must not leak into the total at the last save (a rollback brings those units back).
+    local function copy(t) local c = {} for id, n in pairs(t) do c[id] = n end return c end
+    local saved = copy(expected)
     local removedTerminals = 0
     local function terminals()
         local list = {}
@@ -95,7 +98,7 @@ local function runOnce(seed)
             k.sim:mpEndWithoutSave()
             k.sim:startRound()
             for i, c in ipairs(k.clients) do players[i] = c.Character end
-            expected = saved
+            expected = copy(saved)
             what = "rollback"
         elseif r <= 4 then
             k.sim:reloadLua()
