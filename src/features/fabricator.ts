@@ -23,6 +23,7 @@ import type { HostServices } from "../host/runtime";
 import { isAuthority } from "../host/runtime";
 import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../host/devices";
 import { tellPlayer } from "../host/notify";
+import { say } from "../host/language";
 import { info, once, warn } from "../host/log";
 import { countAvailable, planConsume } from "../core/consume";
 import type { ConsumeRequest, Ingredient } from "../core/consume";
@@ -118,7 +119,7 @@ export class Fabricators {
             if (has < want) parts.push(string.format("%s %d/%d", rows[i].label, has, want));
         }
         const what = parts.length > 0 ? table.concat(parts, ", ") : "the ingredients overlap and cannot all be covered at once";
-        return string.format("%s x%d: database '%s' is short of %s", recipeLabel(recipe), batches, dbId, what);
+        return say("fabricator.short", recipeLabel(recipe), batches, dbId, what);
     }
 
     /** The Before patch on StartFabricating. */
@@ -132,7 +133,7 @@ export class Fabricators {
         if (fabItem.Removed || !isFedFabricator(fabItem)) return;
         if (this.pulls.busy(fabItem.ID)) {
             ptable.PreventExecution = true;
-            tellPlayer(user, "ingredients from the database are still on their way");
+            tellPlayer(user, say("fabricator.on_the_way"));
             return;
         }
         // StartFabricating returns at once when the product has no room: leave that to the game.
@@ -149,7 +150,7 @@ export class Fabricators {
     private settled(pull: Pull, complete: boolean): void {
         const fabItem = pull.fab.Item;
         if (!complete) {
-            tellPlayer(pull.user, string.format("some ingredients for %s could not be placed and went back to database '%s'", recipeLabel(pull.recipe), pull.dbId));
+            tellPlayer(pull.user, say("fabricator.not_placed", recipeLabel(pull.recipe), pull.dbId));
             return;
         }
         if (!pull.start || fabItem.Removed || !Game.RoundStarted) return;
@@ -163,7 +164,7 @@ export class Fabricators {
         this.restarting = false;
         if (!success) {
             once("fabricator:restart", this.s.now(), LOG_INTERVAL, string.format("could not start the fabricator after filling it: %s", err));
-            tellPlayer(user, string.format("the ingredients for %s are in the fabricator: press Start again", recipeLabel(recipe)));
+            tellPlayer(user, say("fabricator.press_start", recipeLabel(recipe)));
         }
     }
 
@@ -175,8 +176,8 @@ export class Fabricators {
         const result = this.pull(fab, recipe, character, batches as number, false);
         if (result.ok) {
             tellPlayer(character, result.value.units > 0
-                ? string.format("%d ingredient unit(s) for %s x%d are on their way from the database", result.value.units, recipeLabel(recipe), batches as number)
-                : string.format("everything for %s x%d is already at hand", recipeLabel(recipe), batches as number));
+                ? say("fabricator.coming", result.value.units, recipeLabel(recipe), batches as number)
+                : say("fabricator.at_hand", recipeLabel(recipe), batches as number));
         } else {
             tellPlayer(character, result.message);
         }
@@ -209,7 +210,7 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
         Networking.Receive(FILL_MESSAGE, (msg, client) => {
             const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
             if (!read || type(fields) !== "table") {
-                if (client !== undefined) tellPlayer(client.Character, "that fill request could not be read");
+                if (client !== undefined) tellPlayer(client.Character, say("fabricator.unreadable"));
                 return;
             }
             const f = fields as { itemId: number; identifier: string; hash: number; batches: number };

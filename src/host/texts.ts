@@ -66,6 +66,10 @@ export const MESSAGES: { readonly [id: string]: Message } = {
         zh: "%s 个原料单位（用于 %s x%s）正从数据库运来",
     },
     "fabricator.at_hand": { en: "everything for %s x%s is already at hand", zh: "%s x%s 所需的一切都已备齐" },
+    "fabricator.short": {
+        en: "%s x%s: database '%s' is short of %s",
+        zh: "%s x%s：数据库“%s”缺少 %s",
+    },
     "fabricator.unreadable": { en: "that fill request could not be read", zh: "无法读取该填充请求" },
     "fabricator.too_fast": { en: "too many fill requests", zh: "填充请求过于频繁" },
     "fabricator.no_character": { en: "you have no character", zh: "你没有角色" },
