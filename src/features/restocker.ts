@@ -29,6 +29,14 @@ import { tagResolver } from "./prefabTags";
 export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
 export const SWEEP_INTERVAL = 2;
+/**
+ * A player's typing or button spam must not cost a prefab scan per keystroke: the config text is
+ * read at most this often (a later change is picked up by the next sweep), and the On/Off button
+ * takes at most one press per interval. The game does not say who pressed, so the limit is per
+ * device.
+ */
+const CONFIG_INTERVAL = 0.5;
+const PRESS_INTERVAL = 0.25;
 /** A toggle signal that did not arrive for this long counts as low again (a pulse ended). */
 const SIGNAL_GAP = 0.1;
 const LOG_INTERVAL = 600;
@@ -59,6 +67,9 @@ interface Restocker {
     backoff: LuaMap<number, number>;
     toggleHigh: boolean;
     toggleAt: number;
+    /** When the config text was last parsed, and the last button press (both rate limited). */
+    configReadAt: number;
+    pressedAt: number;
 }
 
 /** A restocker's switch is a tag (saved with the item); no tag means on. */
@@ -132,6 +143,8 @@ export class Restockers {
             backoff: new LuaMap<number, number>(),
             toggleHigh: false,
             toggleAt: -1,
+            configReadAt: -CONFIG_INTERVAL,
+            pressedAt: -PRESS_INTERVAL,
         };
         this.tracked.set(item.ID, r);
         this.refreshConfig(r);
@@ -183,7 +196,11 @@ export class Restockers {
     /** The CustomInterface button. */
     toggle(item: Item): void {
         const r = this.tracked.get(item.ID);
-        if (r !== undefined) this.switchTo(r, !isSwitchedOn(item));
+        if (r === undefined) return;
+        const now = this.s.now();
+        if (now - r.pressedAt < PRESS_INTERVAL) return;
+        r.pressedAt = now;
+        this.switchTo(r, !isSwitchedOn(item));
     }
 
     private switchTo(r: Restocker, on: boolean): void {
@@ -235,6 +252,9 @@ export class Restockers {
     private refreshConfig(r: Restocker): void {
         const raw = configTextOf(r.item);
         if (raw === r.rawConfig) return;
+        const now = this.s.now();
+        if (r.rawConfig !== undefined && now - r.configReadAt < CONFIG_INTERVAL) return;
+        r.configReadAt = now;
         r.rawConfig = raw;
         r.config = parseConfig(raw);
         this.unwatch(r.item.ID, r);

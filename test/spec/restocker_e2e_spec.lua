@@ -271,6 +271,16 @@ describe("restocker", function()
         assertClean(h)
     end)
 
+    it("takes one button press per quarter second (spam is ignored, the next press counts)", function()
+        h = setup({ stock = 5, config = "" })
+        for _ = 1, 9 do h.sim:pressButton(nil, h.restocker, "restocker.toggle") end
+        assert.is_true(h.restocker.HasTag("restocker:off"))
+        h:tick(20)
+        h.sim:pressButton(nil, h.restocker, "restocker.toggle")
+        assert.is_false(h.restocker.HasTag("restocker:off"))
+        assertClean(h)
+    end)
+
     it("reads stock: tags when the text field is empty", function()
         h = setup({ stock = 5, config = "", restockerTags = "stock:oxygentank,stock:amount=1" })
         stockDatabase(h)
