@@ -26,8 +26,18 @@ import { say } from "../host/language";
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
 
-/** Upkeep runs every this many updates (a quarter of a second at 60 updates per second). */
+/**
+ * Each terminal in use is kept up every this many updates (a quarter of a second at 60 updates
+ * per second). Terminals in use are spread over the updates (one slot each), so their upkeep
+ * does not all land on one update; terminals nobody uses are only looked for once per round of
+ * slots, from the characters' side (what they have selected or carry), not one by one.
+ */
 const UPKEEP_EVERY = 15;
+/**
+ * Items reach a terminal through Inventory.PutItem, which the put hook reports; the terminal's
+ * contents are still read in full every this many upkeeps of a page, in case one came another way.
+ */
+const DEPOSIT_SWEEP_EVERY = 4;
 
 function terminalKind(item: Item): "handheld" | "fixed" | undefined {
     const id = prefabIdOf(item);
@@ -47,6 +57,18 @@ function noop(this: void): void {
 export class TerminalFeature implements SessionHost {
     readonly nonce: string;
     private readonly terminals = new LuaMap<number, Item>();
+    /** Handheld terminals among them: a carried one is in use without being selected. */
+    private readonly handhelds = new LuaMap<number, Item>();
+    /** The update slot (0..UPKEEP_EVERY-1) of each terminal's session, by terminal id. */
+    private readonly slots = new LuaMap<number, number>();
+    private nextSlot = 0;
+    /** Terminals something was put into since their last deposit check. */
+    private readonly putInto = new LuaMap<number, true>();
+    /** Upkeeps of each terminal's page since its contents were last read in full. */
+    private readonly sinceSweep = new LuaMap<number, number>();
+    /** The cleaned search text of each terminal, by the raw text it was made from. */
+    private readonly searchCache = new LuaMap<number, { raw: string; kept: string; search: string }>();
+    private readonly due: number[] = [];
     private readonly sessions = new LuaMap<number, TerminalSession>();
     private readonly views = new LuaMap<string, DatabaseView>();
     private readonly users = new TerminalUsers();
@@ -85,8 +107,20 @@ export class TerminalFeature implements SessionHost {
     // ---- terminals and sessions ----
 
     track(item: Item): void {
-        if (item.Removed || terminalKind(item) === undefined) return;
+        if (item.Removed) return;
+        const kind = terminalKind(item);
+        if (kind === undefined) return;
         this.terminals.set(item.ID, item);
+        if (kind === "handheld") this.handhelds.set(item.ID, item);
+    }
+
+    private untrack(id: number): void {
+        this.terminals.delete(id);
+        this.handhelds.delete(id);
+        this.slots.delete(id);
+        this.putInto.delete(id);
+        this.sinceSweep.delete(id);
+        this.searchCache.delete(id);
     }
 
     private sessionOf(item: Item, create: boolean): TerminalSession | undefined {
@@ -100,6 +134,10 @@ export class TerminalFeature implements SessionHost {
             if (kind === undefined) return undefined;
             session = new TerminalSession(this, item, databaseIdOf(item), kind === "fixed");
             this.sessions.set(item.ID, session);
+            this.slots.set(item.ID, this.nextSlot);
+            this.nextSlot = (this.nextSlot + 1) % UPKEEP_EVERY;
+            // A new page reads the terminal's contents in full on its first upkeep.
+            this.putInto.set(item.ID, true);
         }
         return session;
     }
@@ -221,32 +259,69 @@ export class TerminalFeature implements SessionHost {
 
     // ---- upkeep ----
 
+    /** Every update: the sessions whose slot it is; once per round of slots, new users. */
     think(): void {
         this.ticks++;
-        if (this.ticks % UPKEEP_EVERY !== 0) return;
-        this.upkeep();
+        const slot = this.ticks % UPKEEP_EVERY;
+        const due = this.due;
+        for (const [id] of this.sessions) {
+            if (this.slots.get(id) === slot) due.push(id);
+        }
+        if (due.length > 0) {
+            const now = this.services.now();
+            for (const id of due) {
+                const item = this.terminals.get(id);
+                if (item !== undefined) this.upkeepOne(id, item, now);
+            }
+            for (let i = due.length - 1; i >= 0; i--) due.pop();
+        }
+        if (slot === 0) this.discover();
     }
 
-    /** Opens pages for new users, closes unused ones, books what players took or put in. */
-    upkeep(): void {
-        const now = this.services.now();
-        for (const [id, item] of this.terminals) {
-            if (item.Removed) {
-                this.terminals.delete(id);
-                continue;
+    /** Terminals without a session that somebody may have started using. */
+    private discover(): void {
+        const candidates = new LuaMap<number, true>();
+        this.users.selectedTerminals(candidates);
+        for (const [id, item] of this.handhelds) {
+            if (item.Removed || TerminalUsers.holderOf(item) !== undefined) candidates.set(id, true);
+        }
+        let now: number | undefined;
+        for (const [id] of candidates) {
+            if (this.sessions.has(id)) continue;
+            const item = this.terminals.get(id);
+            if (item === undefined) continue;
+            now = now ?? this.services.now();
+            this.upkeepOne(id, item, now);
+        }
+    }
+
+    /** Opens a page for a new user, closes an unused one, books what players took or put in. */
+    private upkeepOne(id: number, item: Item, now: number): void {
+        if (item.Removed) {
+            this.untrack(id);
+            return;
+        }
+        const inUse = this.isInUse(item);
+        const session = this.sessionOf(item, inUse);
+        if (session === undefined) return;
+        if (inUse && session.state === "idle") session.open();
+        else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
+        if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
+        session.tick(now);
+        if (!this.ending && (session.state === "open" || session.state === "filling")) {
+            const upkeeps = (this.sinceSweep.get(id) ?? 0) + 1;
+            if (this.putInto.has(id) || upkeeps >= DEPOSIT_SWEEP_EVERY) {
+                this.putInto.delete(id);
+                this.sinceSweep.set(id, 0);
+                this.takeDeposits(session);
+            } else {
+                this.sinceSweep.set(id, upkeeps);
             }
-            const inUse = this.isInUse(item);
-            let session = this.sessionOf(item, inUse);
-            if (session === undefined) continue;
-            if (inUse && session.state === "idle") session.open();
-            else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
-            if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
-            session.tick(now);
-            if (!this.ending && (session.state === "open" || session.state === "filling")) this.takeDeposits(session);
-            if (!inUse && session.state === "idle") {
-                this.sessions.delete(id);
-                session = undefined;
-            }
+        }
+        if (!inUse && session.state === "idle") {
+            this.sessions.delete(id);
+            this.slots.delete(id);
+            this.sinceSweep.delete(id);
         }
     }
 
@@ -270,9 +345,14 @@ export class TerminalFeature implements SessionHost {
         for (const element of ci.customInterfaceElementList) {
             if (element.Label === "dbioterminal.search") {
                 const raw = element.Signal;
-                const kept = cleanFieldText(raw);
-                if (kept !== raw) element.Signal = kept;
-                return cleanSearch(kept);
+                let cached = this.searchCache.get(item.ID);
+                if (cached === undefined || cached.raw !== raw) {
+                    const kept = cleanFieldText(raw);
+                    cached = { raw, kept, search: cleanSearch(kept) };
+                    this.searchCache.set(item.ID, cached);
+                }
+                if (cached.kept !== raw) element.Signal = cached.kept;
+                return cached.search;
             }
         }
         return "";
@@ -332,6 +412,7 @@ export class TerminalFeature implements SessionHost {
             this.refusedLeft.delete(item.ID);
             return;
         }
+        this.putInto.set(owner.ID, true);
         if (user !== undefined) this.putters.set(item.ID, user);
     }
 
@@ -347,7 +428,7 @@ export class TerminalFeature implements SessionHost {
         this.refusedLeft.delete(item.ID);
         const terminal = this.terminals.get(item.ID);
         if (terminal === item) {
-            this.terminals.delete(item.ID);
+            this.untrack(item.ID);
             this.users.forget(item.ID);
             const session = this.sessionOf(item, false);
             if (session !== undefined) {
@@ -404,7 +485,14 @@ export class TerminalFeature implements SessionHost {
         for (const [id, session] of this.sessions) {
             session.forget();
             this.sessions.delete(id);
+            this.slots.delete(id);
         }
+        // Terminals unloaded with the last submarine (their removal is not reported) go too.
+        const gone: number[] = [];
+        for (const [id, item] of this.terminals) {
+            if (item.Removed) gone.push(id);
+        }
+        for (const id of gone) this.untrack(id);
         for (const [id] of this.dropping) this.dropping.delete(id);
         for (const [id] of this.refusedLeft) this.refusedLeft.delete(id);
         for (const [id] of this.putters) this.putters.delete(id);
@@ -438,6 +526,7 @@ export class TerminalFeature implements SessionHost {
         for (const [id, session] of this.sessions) {
             session.forget();
             this.sessions.delete(id);
+            this.slots.delete(id);
         }
     }
 

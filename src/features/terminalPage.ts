@@ -258,7 +258,9 @@ export class LeasePage {
         if (this.dead) return 0;
         const taken: PlacedItem[] = [];
         for (const [, p] of this.placed) {
-            if (!p.item.Removed && p.item.ParentInventory !== container) taken.push(p);
+            // Still in the container is the common case: one property read per item.
+            const item = p.item;
+            if (item.ParentInventory !== container && !item.Removed) taken.push(p);
         }
         if (taken.length === 0) return 0;
         table.sort(taken, (a, b) => a.item.ID < b.item.ID);

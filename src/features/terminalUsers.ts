@@ -26,6 +26,27 @@ export class TerminalUsers {
         for (const [id] of this.seen) this.seen.delete(id);
     }
 
+    /**
+     * Terminal ids some character may be using now: selected by a character seen at a terminal
+     * or (on a server) by a connected player. Every terminal `usersOf` could find a user for is
+     * among them, except a handheld one that is carried (its holder is checked per terminal).
+     */
+    selectedTerminals(out: LuaMap<number, true>): void {
+        for (const [, users] of this.seen) {
+            for (const [, c] of users) {
+                const selected = c.SelectedItem;
+                if (selected !== undefined) out.set(selected.ID, true);
+            }
+        }
+        if (SERVER) {
+            for (const client of Client.ClientList) {
+                const c = client.Character;
+                const selected = c === undefined ? undefined : c.SelectedItem;
+                if (selected !== undefined) out.set(selected.ID, true);
+            }
+        }
+    }
+
     /** The character carrying `item` in its own inventory, if any. */
     static holderOf(item: Item): Character | undefined {
         const parent = item.ParentInventory;

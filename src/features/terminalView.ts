@@ -4,12 +4,14 @@
  * One row per key's counted units and one per exact entry (damaged items, items with contents,
  * stolen goods). Each (sort mode, search) pair of a database has one OrderIndex, shared by every
  * terminal showing that query: its rows stay sorted as the database changes. A store event only
- * marks the changed keys dirty; the next read re-sorts just those keys' rows (binary-search
- * remove and insert), so a page open reads the page's rows and never sorts the whole database.
+ * marks the changed keys dirty; the next read re-sorts just those keys' rows (O(log n) remove and
+ * insert in a RankedList), so a page open reads the page's rows and never sorts or shifts the
+ * whole database.
  * Direction is the same index read backwards. Every order is total (the mode's value, then name,
  * key, exact id), so pages are stable.
  */
 import type { DatabaseStore } from "../core/store";
+import type { Database } from "../core/database";
 import type { MutationEvent } from "../core/events";
 import { ItemKey, keyIdentifier, keyQuality } from "../core/keys";
 import { containsText } from "./terminalText";
@@ -23,6 +25,7 @@ import {
     SortModeDef,
 } from "./terminalExtensions";
 import { displayNameOf, prefabOf, searchNamesOf } from "./terminalNames";
+import { RankedList } from "./terminalOrder";
 
 /** "name" | "amount" | "condition" | "recent", or a registered sort mode's id. */
 export type SortMode = string;
@@ -72,7 +75,8 @@ function byValue(x: number, y: number): number {
 
 /** The rows of one (sort, search) query of a database, kept sorted ascending. */
 export class OrderIndex {
-    private rows: ViewRow[] = [];
+    private readonly rows = new RankedList<ViewRow>();
+    private readonly cmp: (this: void, a: ViewRow, b: ViewRow) => number;
     private byKey = new LuaMap<ItemKey, ViewRow[]>();
     private dirty = new LuaMap<ItemKey, true>();
     private dirtyCount = 0;
@@ -93,6 +97,7 @@ export class OrderIndex {
         readonly sort: SortMode,
         readonly search: string,
     ) {
+        this.cmp = (a, b) => this.compare(a, b);
         this.mode = sortModeOf(sort);
         const [filter, text] = filterFor(search);
         this.filter = filter;
@@ -115,6 +120,16 @@ export class OrderIndex {
         return tieBreak(a, b);
     }
 
+    /** `compare(a, b) < 0`, without the mode dispatch per call (a first build sorts every row). */
+    private lessThan(): (this: void, a: ViewRow, b: ViewRow) => boolean {
+        const sort = this.sort;
+        if (sort === "amount") return (a, b) => (a.amount !== b.amount ? a.amount < b.amount : tieBreak(a, b) < 0);
+        if (sort === "condition") return (a, b) => (a.condition !== b.condition ? a.condition < b.condition : tieBreak(a, b) < 0);
+        if (sort === "recent") return (a, b) => (a.changed !== b.changed ? a.changed < b.changed : tieBreak(a, b) < 0);
+        if (this.mode === undefined) return (a, b) => (a.name !== b.name ? a.name < b.name : tieBreak(a, b) < 0);
+        return (a, b) => this.compare(a, b) < 0;
+    }
+
     markDirty(key: ItemKey): void {
         if (this.dirty.has(key)) return;
         this.dirty.set(key, true);
@@ -132,10 +147,9 @@ export class OrderIndex {
     }
 
     /** The rows `key` has in this query now. */
-    private rowsOf(key: ItemKey): ViewRow[] {
+    private rowsOf(db: Database, key: ItemKey): ViewRow[] {
         const out: ViewRow[] = [];
-        const db = this.view.database();
-        if (db === undefined || db.isParked(key)) return out;
+        if (db.isParked(key)) return out;
         const identifier = keyIdentifier(key);
         if (!this.keyMatches(identifier)) return out;
         const name = this.view.nameOf(identifier);
@@ -166,59 +180,56 @@ export class OrderIndex {
     /** Builds every row and sorts once: on first use, or when most keys changed at once. */
     private build(): void {
         this.built = true;
-        this.rows = [];
         this.byKey = new LuaMap<ItemKey, ViewRow[]>();
         this.units = 0;
         this.kinds = 0;
+        const all: ViewRow[] = [];
         const db = this.view.database();
-        if (db === undefined) return;
-        for (const key of db.offeredKeys()) {
-            const rows = this.rowsOf(key);
-            if (rows.length === 0) continue;
-            this.byKey.set(key, rows);
-            this.account(rows, 1);
-            for (const r of rows) this.rows.push(r);
+        if (db !== undefined) {
+            for (const key of db.offeredKeys()) {
+                const rows = this.rowsOf(db, key);
+                if (rows.length === 0) continue;
+                this.byKey.set(key, rows);
+                this.account(rows, 1);
+                for (const r of rows) all.push(r);
+            }
         }
-        const [sorted] = pcall(() => table.sort(this.rows, (a, b) => this.compare(a, b) < 0));
+        const [sorted] = pcall(() => table.sort(all, this.lessThan()));
         if (!sorted) {
             // An inconsistent extension comparator: fall back to the name order.
             this.fallback = true;
-            table.sort(this.rows, (a, b) => tieBreak(a, b) < 0);
+            table.sort(all, (a, b) => tieBreak(a, b) < 0);
         }
+        this.rows.reset(all);
     }
 
     /** Position (1-based) where `row` goes: after every row that sorts before or equal to it. */
     private insertAt(row: ViewRow): number {
-        let lo = 1;
-        let hi = this.rows.length + 1;
-        while (lo < hi) {
-            const mid = math.floor((lo + hi) / 2);
-            if (this.compare(this.rows[mid - 1], row) <= 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
+        return this.rows.countBefore(row, this.cmp, true) + 1;
     }
 
     /** Position (1-based) of this very row object, or undefined. */
     private positionOfRow(row: ViewRow): number | undefined {
-        let lo = 1;
-        let hi = this.rows.length + 1;
-        while (lo < hi) {
-            const mid = math.floor((lo + hi) / 2);
-            if (this.compare(this.rows[mid - 1], row) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        if (lo <= this.rows.length && this.rows[lo - 1] === row) return lo;
+        const at = this.rows.countBefore(row, this.cmp, false) + 1;
+        if (this.rows.at(at) === row) return at;
         // Only an extension comparator that changed its mind gets here.
-        for (let i = 0; i < this.rows.length; i++) {
-            if (this.rows[i] === row) return i + 1;
+        const all = this.rows.toArray();
+        for (let i = 0; i < all.length; i++) {
+            if (all[i] === row) return i + 1;
         }
         return undefined;
     }
 
-    /** Applies the keys changed since the last read. */
+    /**
+     * Applies the keys changed since the last read. A full build reads and sorts every key of the
+     * database, while a changed key costs O(log n) here, so a build is worth it only when about
+     * half the keys changed (measured against the database's keys, not this query's rows: a
+     * search with few matches would otherwise be rebuilt from every key on each page change).
+     */
     refresh(): void {
-        if (!this.built || this.dirtyCount > 16 + this.rows.length / 8) {
+        const db = this.view.database();
+        const keyCount = db === undefined ? 0 : db.keyCount();
+        if (!this.built || this.dirtyCount > 16 + keyCount / 2) {
             this.dirty = new LuaMap<ItemKey, true>();
             this.dirtyCount = 0;
             this.build();
@@ -235,38 +246,33 @@ export class OrderIndex {
             if (old !== undefined) {
                 for (const r of old) {
                     const at = this.positionOfRow(r);
-                    if (at !== undefined) table.remove(this.rows, at);
+                    if (at !== undefined) this.rows.removeAt(at);
                 }
                 this.account(old, -1);
                 this.byKey.delete(key);
             }
-            const rows = this.rowsOf(key);
+            const rows = db === undefined ? [] : this.rowsOf(db, key);
             if (rows.length === 0) continue;
             this.byKey.set(key, rows);
             this.account(rows, 1);
-            for (const r of rows) table.insert(this.rows, this.insertAt(r), r);
+            for (const r of rows) this.rows.insertAt(this.insertAt(r), r);
         }
     }
 
     size(): number {
-        return this.rows.length;
+        return this.rows.size();
     }
 
     /** Row `pos` (1-based) in the query's direction. */
     at(pos: number, descending: boolean): ViewRow | undefined {
-        const n = this.rows.length;
+        const n = this.rows.size();
         if (pos < 1 || pos > n) return undefined;
-        return descending ? this.rows[n - pos] : this.rows[pos - 1];
+        return this.rows.at(descending ? n - pos + 1 : pos);
     }
 
-    /** Up to `count` rows from position `start` in the query's direction (a copy). */
+    /** Up to `count` rows from position `start` in the query's direction (a copy: O(log n + count)). */
     window(start: number, count: number, descending: boolean): ViewRow[] {
-        const out: ViewRow[] = [];
-        const n = this.rows.length;
-        for (let pos = math.max(1, start); pos <= n && out.length < count; pos++) {
-            out.push(descending ? this.rows[n - pos] : this.rows[pos - 1]);
-        }
-        return out;
+        return this.rows.window(start, count, descending);
     }
 
     /**
@@ -285,12 +291,12 @@ export class OrderIndex {
         if (found === undefined) return undefined;
         const at = this.positionOfRow(found);
         if (at === undefined) return undefined;
-        return descending ? this.rows.length - at + 1 : at;
+        return descending ? this.rows.size() - at + 1 : at;
     }
 
     /** Every row in the query's direction (a copy; O(rows): tests and tools only). */
     all(descending: boolean): ViewRow[] {
-        return this.window(1, this.rows.length, descending);
+        return this.window(1, this.rows.size(), descending);
     }
 }
 
