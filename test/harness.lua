@@ -62,6 +62,14 @@ function H:find(identifier, n)
     return out
 end
 
+--- The empty cabinet of the default submarine ("out"): a target for extracts.
+function H:emptyCabinet()
+    for _, c in ipairs(self.sim:findAll("storagecabinet")) do
+        if #c.OwnInventory.AllItemsMod == 0 then return c end
+    end
+    return nil
+end
+
 --- Ingests items through the public API; returns the results.
 function H:ingest(items, db)
     local results = {}
@@ -113,7 +121,8 @@ end
 function H:verifyClean()
     local lines = self:command("dbio verify")
     local last = lines[#lines] or ""
-    return last:find("0 finding%(s%)") ~= nil, table.concat(lines, "\n")
+    -- " 0 finding(s)": a leading space, so "10 finding(s)" does not pass for clean
+    return last:find(" 0 finding%(s%)") ~= nil, table.concat(lines, "\n")
 end
 
 function H:errors()

@@ -137,20 +137,9 @@ function K:printed(needle)
     return n
 end
 
---- Runs a console command; returns the lines it printed.
-function K:command(line, client)
-    local before = #self.sim.printed
-    self.sim:runCommand(line, client)
-    local out = {}
-    for i = before + 1, #self.sim.printed do out[#out + 1] = self.sim.printed[i] end
-    return out
-end
-
-function K:verifyClean()
-    local lines = self:command("dbio verify")
-    local last = lines[#lines] or ""
-    return last:find(" 0 finding%(s%)") ~= nil, table.concat(lines, "\n")
-end
+-- Console helpers shared with every end-to-end kit (test/harness.lua).
+K.command = require("harness").command
+K.verifyClean = require("harness").verifyClean
 
 --- The database as a snapshot (Working + leased), read back through `dbio backup`.
 function K:snapshot(db)

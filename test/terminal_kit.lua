@@ -179,19 +179,9 @@ function K:marked()
     return out
 end
 
-function K:command(line, client)
-    local before = #self.sim.printed
-    self.sim:runCommand(line, client)
-    local out = {}
-    for i = before + 1, #self.sim.printed do out[#out + 1] = self.sim.printed[i] end
-    return out
-end
-
-function K:verifyClean()
-    local lines = self:command("dbio verify")
-    local last = lines[#lines] or ""
-    return last:find(" 0 finding%(s%)") ~= nil, table.concat(lines, "\n")
-end
+-- Console helpers shared with every end-to-end kit (test/harness.lua).
+K.command = require("harness").command
+K.verifyClean = require("harness").verifyClean
 
 function K:cleanup()
     self.sim:cleanup()

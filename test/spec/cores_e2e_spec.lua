@@ -175,10 +175,7 @@ describe("console commands", function()
             local name = out:match("backed up as (%S+%.dbio)")
             assert.is_not_nil(name, out)
             -- take two out, then restore the backup
-            local target
-            for _, c in ipairs(h.sim:findAll("storagecabinet")) do
-                if #c.OwnInventory.AllItemsMod == 0 then target = c end
-            end
+            local target = h:emptyCabinet()
             assert.is_true(h:api().extract("default", "steel", 2, target.OwnInventory, "spec").ok)
             h:tick(5)
             assert.are.equal(2, h:amount("steel"))

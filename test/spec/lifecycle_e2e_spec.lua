@@ -253,12 +253,8 @@ describe("lifecycle: units in flight at a save", function()
     it("a save between an extract and its spawn holds each unit once", function()
         scenario("server", function(h)
             storeSome(h)
-            local out = h.sim:find("storagecabinet")
-            local target
-            for _, c in ipairs(h.sim:findAll("storagecabinet")) do
-                if #c.OwnInventory.AllItemsMod == 0 then target = c end
-            end
-            assert.is_not_nil(target, out)
+            local target = h:emptyCabinet()
+            assert.is_not_nil(target)
             local r = h:api().extract("default", "steel", 2, target.OwnInventory, "spec")
             assert.is_true(r.ok, r.message)
             local before = state(h)
@@ -273,10 +269,7 @@ describe("lifecycle: units in flight at a save", function()
     it("an extract lands in the target and leaves the database; a full target keeps the units", function()
         scenario("server", function(h)
             storeSome(h)
-            local target
-            for _, c in ipairs(h.sim:findAll("storagecabinet")) do
-                if #c.OwnInventory.AllItemsMod == 0 then target = c end
-            end
+            local target = h:emptyCabinet()
             local r = h:api().extract("default", "steel", 2, target.OwnInventory, "spec")
             assert.is_true(r.ok, r.message)
             h:tick(5)
@@ -335,10 +328,7 @@ describe("lifecycle: reloadlua with spawns in flight", function()
             local initial = h:total("steel")
             for _, r in ipairs(h:ingest(h:find("steel", 1))) do assert.is_true(r.ok, r.message) end
             h:tick(1)
-            local target
-            for _, c in ipairs(h.sim:findAll("storagecabinet")) do
-                if #c.OwnInventory.AllItemsMod == 0 then target = c end
-            end
+            local target = h:emptyCabinet()
             assert.is_true(h:api().extract("default", "steel", 1, target.OwnInventory, "spec").ok)
             for _, r in ipairs(h:ingest(h:find("steel", 1))) do assert.is_true(r.ok, r.message) end
             h.sim:reloadLua()
