@@ -442,3 +442,29 @@ declare namespace LuaUserData {
 declare namespace GameSettings {
     const CurrentConfig: { readonly Language: { readonly Value: unknown } };
 }
+
+/**
+ * Text packs of every loaded language (terminal search in several languages; features/terminalNames.ts).
+ * Confirmed in the game source (Barotrauma SharedSource/Text/TextManager.cs, TextPack.cs, TextFile.cs):
+ * `TextManager.TextPacks` is a ConcurrentDictionary<LanguageIdentifier, ImmutableList<TextPack>>, one
+ * entry per `language` attribute of every loaded text file (the vanilla package lists the text files
+ * of all its languages, so a server has them all); `TextPack.Texts` is an
+ * ImmutableDictionary<Identifier, ImmutableArray<TextPack.Text>> and `Text.RetrieveValue()` gives the
+ * string (older game versions hold the strings themselves). LuaCs registers TextManager,
+ * LanguageIdentifier and Identifier (its DefaultRegister/RegisterShared.lua) but not TextPack or
+ * TextPack+Text: MoonSharp copies IDictionary/IList values into tables and raises on an unregistered
+ * element, so both types must be registered (LuaUserData.RegisterType) before reading TextPacks.
+ * The copies are tables keyed by userdata: iterate them once, never index them.
+ */
+declare interface LanguageIdentifier {
+    readonly Value: Identifier;
+}
+declare interface TextPackText {
+    RetrieveValue(): string;
+}
+declare interface TextPack {
+    readonly Texts: LuaTable<Identifier, (TextPackText | string)[]>;
+}
+declare namespace TextManager {
+    const TextPacks: LuaTable<LanguageIdentifier, TextPack[]>;
+}

@@ -1,6 +1,6 @@
 -- The LuaCs globals a Lua state sees (src/host/luacs.d.ts is the contract): SERVER, CLIENT, Hook,
 -- Game, Networking, File, Timer, Entity, ItemPrefab, Item, Submarine, Client, ClientPermissions,
--- print, dofile, loadfile, require.
+-- TextManager, print, dofile, loadfile, require.
 local Obj = require("sim.object")
 local H = require("sim.hooks")
 local R = require("sim.patchables")
@@ -12,6 +12,24 @@ local P = require("sim.prefabs")
 local W = require("sim.world")
 
 local A = {}
+
+-- Text packs (TextManager.TextPacks): LanguageIdentifier keys, TextPack values, TextPack.Text entries.
+local LanguageIdentifier = Obj.class("Barotrauma.LanguageIdentifier")
+LanguageIdentifier.getters.Value = function(self) return self._value end
+LanguageIdentifier.tostring = function(self) return self._value.Value end
+local TextPack = Obj.class("Barotrauma.TextPack")
+TextPack.getters.Texts = function(self)
+    -- ImmutableDictionary<Identifier, ImmutableArray<Text>>: a fresh table copy keyed by Identifier.
+    local out = {}
+    for tag, entries in pairs(self._texts) do out[P.identifier(tag)] = Obj.copyList(entries) end
+    return out
+end
+TextPack.getters.Language = function(self) return self._language end
+local Text = Obj.class("Barotrauma.TextPack+Text")
+Text.methods.RetrieveValue = function(self) return self._value end
+
+-- The languages whose packs the simulated game loads, and the prefab name each one takes.
+A.TEXT_LANGUAGES = { { name = "English", key = "en" }, { name = "Simplified Chinese", key = "zh" } }
 
 A.PERMISSIONS = {
     None = 0x0, ManageRound = 0x1, Kick = 0x2, Ban = 0x4, Unban = 0x8, SelectSub = 0x10, SelectMode = 0x20,
@@ -332,6 +350,30 @@ function A.install(sim, state)
             if type(d) ~= "table" or d._typeName == nil then error("bad argument: descriptor", 2) end
         end,
     })
+
+    -- TextManager.TextPacks: one pack per language holding `entityname.<identifier>` for every
+    -- prefab with a name in that language. Like MoonSharp's copy of the dictionary, reading it
+    -- raises unless Barotrauma.TextPack and Barotrauma.TextPack+Text are registered.
+    env.TextManager = Obj.static("Barotrauma.TextManager", {
+        TextPacks = function()
+            for _, typeName in ipairs({ "Barotrauma.TextPack", "Barotrauma.TextPack+Text" }) do
+                if descriptors[typeName] == nil then error("cannot convert clr type " .. typeName, 2) end
+            end
+            local out = {}
+            for _, language in ipairs(A.TEXT_LANGUAGES) do
+                local texts = {}
+                for _, prefab in ipairs(sim.prefabs.list) do
+                    local name = prefab._names[language.key]
+                    if name ~= nil then
+                        texts["entityname." .. prefab._id] = { Obj.new(Text, { _value = name }) }
+                    end
+                end
+                local id = Obj.new(LanguageIdentifier, { _value = P.identifier(language.name) })
+                out[id] = { Obj.new(TextPack, { _texts = texts, _language = id }) }
+            end
+            return out
+        end,
+    }, {})
 
     env.ClientPermissions = Obj.static("Barotrauma.Networking.ClientPermissions", {}, A.PERMISSIONS)
 
