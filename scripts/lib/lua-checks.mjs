@@ -9,6 +9,7 @@
 // The paren-call check guards the minifier: luamin 1.0.4 drops the parentheses of `(f())` and
 // `(...)`, which in a multi-value position changes how many values flow on.
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const luaparse = require("luaparse");
@@ -316,4 +317,27 @@ function sortFindings(findings) {
 
 export function formatFinding(f) {
     return `${f.file}:${f.line}:${f.column}: ${f.message}`;
+}
+
+/**
+ * Command-line driver shared by the check scripts: runs `check(source, file)` over `targets`,
+ * prints every finding as file:line:column and a summary, and sets the exit code.
+ */
+export function runCheckCli(name, check, targets, noun) {
+    let total = 0;
+    for (const file of targets) {
+        let source;
+        try {
+            source = readFileSync(file, "utf8");
+        } catch (e) {
+            console.error(`${file}:1:1: cannot read: ${e.message}`);
+            total += 1;
+            continue;
+        }
+        const findings = check(source, file);
+        for (const f of findings) console.error(formatFinding(f));
+        total += findings.length;
+    }
+    console.log(`${name}: ${targets.length} file(s), ${total} ${noun}`);
+    process.exitCode = total > 0 ? 1 : 0;
 }

@@ -4,16 +4,8 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local function shellQuote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
-local function run(command)
-    local handle = assert(io.popen(command .. " 2>&1", "r"))
-    local output = handle:read("*a")
-    local ok, _, code = handle:close()
-    return (ok and 0 or code), output
-end
+local shell = require("shell")
+local shellQuote, run = shell.shellQuote, shell.run
 
 local function node(script, args)
     local parts = { "node", shellQuote(ROOT .. "/" .. script) }

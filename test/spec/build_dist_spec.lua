@@ -17,16 +17,8 @@ local function exists(path)
     return true
 end
 
-local function shellQuote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
-local function run(command)
-    local handle = assert(io.popen(command .. " 2>&1", "r"))
-    local output = handle:read("*a")
-    local ok, _, code = handle:close()
-    return (ok and 0 or code), output
-end
+local shell = require("shell")
+local shellQuote, run = shell.shellQuote, shell.run
 
 local VERSION = readFile(ROOT .. "/package.json"):match('"version"%s*:%s*"([^"]+)"')
 local DIST = ROOT .. "/dist/DatabaseIO"

@@ -3,22 +3,9 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local function shellQuote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
-end
+local shell = require("shell")
+local shellQuote, run, writeFile = shell.shellQuote, shell.run, shell.writeFile
 
-local function run(command)
-    local handle = assert(io.popen(command .. " 2>&1", "r"))
-    local output = handle:read("*a")
-    local ok, _, code = handle:close()
-    return (ok and 0 or code), output
-end
-
-local function writeFile(path, text)
-    local f = assert(io.open(path, "wb"))
-    f:write(text)
-    f:close()
-end
 
 local GOOD_MANIFEST = [[
 <?xml version="1.0" encoding="utf-8"?>
