@@ -442,16 +442,17 @@ end
 -- Ticks and network
 ------------------------------------------------------------------------------------------------
 
---- n fixed updates (default 1): time +1/60 s, the spawn queue, the remove queue, network
---- delivery to Lua states, then the think hook.
+--- n fixed updates (default 1): time +1/60 s, fabricators, the spawner's queue (spawns and
+--- removals in queued order), network delivery to Lua states, then the think hook.
 function Sim:tick(n)
     local world = self.world
     for _ = 1, n or 1 do
         self.time = self.time + 1 / 60
         self.tickCount = self.tickCount + 1
-        world:processSpawnQueue()
-        world:processRemoveQueue()
+        -- MapEntity.UpdateAll: the items update (fabricators), then Spawner.Update; the network
+        -- (Server.Update) and think (LuaCs.Update) follow in GameMain.Update.
         Fab.updateAll(world, 1 / 60)
+        world:processQueue()
         if #self.pendingToServer > 0 or #self.pendingToClients > 0 then self:_flushNetwork() end
         self.lua:call("think")
         for _, c in ipairs(self.clients) do
