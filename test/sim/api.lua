@@ -190,7 +190,13 @@ function A.install(sim, state)
         IsDedicated = function() return side == "server" and sim.dedicated end,
         SaveFolder = function() return sim.saveFolder end,
         GameSession = function() return sim:_gameSession() end,
-        RoundStarted = function() return sim.roundRunning end,
+        -- LuaGame.RoundStarted (SharedSource/LuaCs/Lua/LuaClasses/LuaGame.cs): singleplayer
+        -- GameSession.IsRunning; server GameMain.Server.GameStarted, which stays true from just
+        -- before roundStart until EndGame's roundEnd hook has run (through the save steps).
+        RoundStarted = function()
+            if side == "server" then return sim.gameStarted == true end
+            return sim.roundRunning
+        end,
     }
     if side ~= "server" then
         local box = Obj.new(ChatBox, { _sim = sim })

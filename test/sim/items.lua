@@ -315,7 +315,7 @@ function Items.construct(world, prefab, id)
     local item = Obj.new(Item, {
         _world = world, _id = id, _prefab = prefab, _condition = prefab._maxCondition, _quality = 0,
         _tags = tags, _tagSet = tagSet, _stolen = false, _allowStealing = true, _outpost = "",
-        _spawnedInOutpost = false, _description = "", _removed = false, _parentInv = nil,
+        _spawnedInOutpost = false, _description = "", _removed = false, _inRemoveQueue = false, _parentInv = nil,
         _ownInvs = {}, _components = {}, _sub = nil, _x = 0, _y = 0, _links = {},
     })
     for _, def in ipairs(prefab._components) do

@@ -137,7 +137,7 @@ function Sim.new(opts)
     self.time, self.tickCount = 0, 0
     self.modDirs = {}
     self.clients, self.nextSessionId = {}, 1
-    self.session, self.roundRunning, self.roundStartTime = nil, false, nil
+    self.session, self.roundRunning, self.roundStartTime, self.gameStarted = nil, false, nil, false
     self.savePath = nil
     self.netLog = {}
     self.netStats = { toClients = { messages = 0, bytes = 0 }, toServer = { messages = 0, bytes = 0 } }
@@ -442,16 +442,17 @@ end
 -- Ticks and network
 ------------------------------------------------------------------------------------------------
 
---- n fixed updates (default 1): time +1/60 s, the spawn queue, the remove queue, network
---- delivery to Lua states, then the think hook.
+--- n fixed updates (default 1): time +1/60 s, fabricators, the spawner's queue (spawns and
+--- removals in queued order), network delivery to Lua states, then the think hook.
 function Sim:tick(n)
     local world = self.world
     for _ = 1, n or 1 do
         self.time = self.time + 1 / 60
         self.tickCount = self.tickCount + 1
-        world:processSpawnQueue()
-        world:processRemoveQueue()
+        -- MapEntity.UpdateAll: the items update (fabricators), then Spawner.Update; the network
+        -- (Server.Update) and think (LuaCs.Update) follow in GameMain.Update.
         Fab.updateAll(world, 1 / 60)
+        world:processQueue()
         if #self.pendingToServer > 0 or #self.pendingToClients > 0 then self:_flushNetwork() end
         self.lua:call("think")
         for _, c in ipairs(self.clients) do
@@ -574,10 +575,12 @@ end
 function Sim:disconnect(client)
     if not client._connected then return end
     client._connected = false
+    -- GameServer.DisconnectClient (ServerSource/Networking/GameServer.cs) fires the hook before
+    -- connectedClients.Remove(client): the client is still in Client.ClientList meanwhile.
+    self.lua:call("client.disconnected", client)
     for i, c in ipairs(self.clients) do
         if c == client then table.remove(self.clients, i) break end
     end
-    self.lua:call("client.disconnected", client)
     if client._state ~= nil then client._state:stop() end
 end
 
@@ -846,10 +849,12 @@ function Sim:_endRound(transitionType)
     self:_invoke("Barotrauma.GameSession", "EndRound", self.session.obj,
         { endMessage = "", transitionType = transitionType or 0, traitorResults = nil, createRoundSummary = true },
         function()
+            -- GameSession.EndRound (SharedSource/GameSession/GameSession.cs): roundEnd first (#if
+            -- CLIENT), missionsEnded, and IsRunning = false at its end.
             if not self.isServer then self:_lifecycleHook("roundEnd") end
             self.session.roundEnded = true
-            self.roundRunning = false
             self.lua:call("missionsEnded", {})
+            self.roundRunning = false
         end)
 end
 
@@ -861,6 +866,9 @@ function Sim:_endGame(wasSaved, transitionType)
             if not self.session.roundEnded then self:_endRound(args.transitionType) end
             self.roundRunning = false
             self:_lifecycleHook("roundEnd", true)
+            -- GameServer.EndGame clears GameStarted (Game.RoundStarted on a server) only after the
+            -- roundEnd hook.
+            self.gameStarted = false
         end)
 end
 
@@ -878,6 +886,7 @@ function Sim:_silentReset()
     self.world:unload()
     self.world.silent = false
     self.roundRunning = false
+    self.gameStarted = false
 end
 
 --- Loads `subInfo` as the new round's submarine, then the characters with their saved items.
@@ -904,6 +913,8 @@ function Sim:_beginRound(saveOnStart)
     if saveOnStart then self:_saveGame(true) end
     self.session.roundEnded = false
     self.roundRunning = true
+    -- GameServer.StartGame sets GameStarted = true just before Hook.Call("roundStart").
+    self.gameStarted = true
     self.roundStartTime = self.time
     self:_lifecycleHook("roundStart", true)
 end

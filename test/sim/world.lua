@@ -57,8 +57,7 @@ function W.new(host)
         unloading = false,
         mainSub = nil,
         characters = {},
-        spawnQueue = {},
-        removeQueue = {},
+        queue = {},
         defaultVoltage = 1,
     }, W)
 end
@@ -164,10 +163,13 @@ function W:unload()
         end
     end
     for _, c in ipairs(self.characters) do c._removed = true end
-    local dropped = #self.spawnQueue
+    local dropped = 0
+    for _, e in ipairs(self.queue) do
+        if e.spawn ~= nil then dropped = dropped + 1 end
+    end
     self.byId, self.list, self.removedInList, self.lowestFree = {}, {}, 0, 1
     self.characters, self.mainSub = {}, nil
-    self.spawnQueue, self.removeQueue = {}, {}
+    self.queue = {}
     self.unloading = false
     return dropped
 end
@@ -175,12 +177,21 @@ end
 ------------------------------------------------------------------------------------------------
 -- EntitySpawner
 ------------------------------------------------------------------------------------------------
+-- One queue for spawns and removals, as EntitySpawner.spawnOrRemoveQueue
+-- (SharedSource/Networking/EntitySpawner.cs): entries run in the order they were queued.
 function W:queueSpawn(entry)
-    self.spawnQueue[#self.spawnQueue + 1] = entry
+    self.queue[#self.queue + 1] = { spawn = entry }
 end
 
+--- EntitySpawner.AddItemToRemoveQueue: skipped when already queued or removed; the items inside
+--- are queued after it, as they are at this moment.
 function W:queueRemove(item)
-    self.removeQueue[#self.removeQueue + 1] = item
+    if item._removed or item._inRemoveQueue then return end
+    item._inRemoveQueue = true
+    self.queue[#self.queue + 1] = { remove = item }
+    for _, inv in ipairs(item._ownInvs) do
+        for _, child in ipairs(inv.AllItemsMod) do self:queueRemove(child) end
+    end
 end
 
 local function spawnOne(self, e)
@@ -213,21 +224,23 @@ local function spawnOne(self, e)
     end
 end
 
---- EntitySpawner.Update: what was queued before this update lands now.
-function W:processSpawnQueue()
-    local q = self.spawnQueue
-    if #q == 0 then return end
-    self.spawnQueue = {}
-    for _, e in ipairs(q) do spawnOne(self, e) end
-end
-
-function W:processRemoveQueue()
-    local q = self.removeQueue
-    if #q == 0 then return end
-    self.removeQueue = {}
-    for _, it in ipairs(q) do
-        if not it._removed then self:removeItem(it) end
+--- EntitySpawner.Update: dequeues until the queue is empty, so what a hook or an onSpawned
+--- callback queues meanwhile lands in the same update.
+function W:processQueue()
+    local q = self.queue
+    local i = 1
+    while self.queue == q and i <= #q do
+        local e = q[i]
+        i = i + 1
+        if e.spawn ~= nil then
+            spawnOne(self, e.spawn)
+        else
+            local it = e.remove
+            it._inRemoveQueue = false
+            if not it._removed then self:removeItem(it) end
+        end
     end
+    if self.queue == q then self.queue = {} end
 end
 
 return W

@@ -175,6 +175,22 @@ describe("simulated Networking", function()
         assert.is_false(ch.Removed)
     end)
 
+    -- GameServer.DisconnectClient (ServerSource/Networking/GameServer.cs) calls the hook before
+    -- connectedClients.Remove(client), and Client.ClientList is GameMain.Server.ConnectedClients
+    -- (SharedSource/LuaCs/Lua/LuaBarotraumaAdditions.cs).
+    it("client.disconnected fires while the client is still in Client.ClientList", function()
+        local a = sim:addClient({ name = "A" })
+        sim:addClient({ name = "B" })
+        local seen
+        env.Hook.Add("client.disconnected", "spec", function(c)
+            seen = {}
+            for _, x in ipairs(env.Client.ClientList) do seen[#seen + 1] = x.Name end
+        end)
+        sim:disconnect(a)
+        assert.are.same({ "A", "B" }, seen)
+        assert.are.equal(1, #env.Client.ClientList)
+    end)
+
     it("runs the mod in a client Lua state that receives server messages on the next tick", function()
         local c = sim:addClient({ name = "Lua", luacs = true, lua = true })
         local cenv = sim:clientEnv(c)

@@ -64,6 +64,25 @@ describe("simulated Fabricator", function()
         assert.is_nil(fab._fabricatedItem)
     end)
 
+    -- MapEntity.UpdateAll (SharedSource/Map/MapEntity.cs) updates the items, then runs
+    -- Spawner.Update: what Fabricator.Update queues at completion lands in the same fixed update,
+    -- before the think hook (LuaCsSetup.Update, after Screen.Update in GameMain.Update).
+    it("the product lands in the update that completes it, before think", function()
+        give("steel", 1)
+        give("plastic", 1)
+        local fab = fabItem:GetComponentString("Fabricator")
+        local seen = {}
+        env.Hook.Add("think", "spec", function()
+            if fab._fabricatedItem == nil and #seen == 0 then
+                seen[1] = sim:countUnits("screwdriver")
+                seen[2] = sim:countUnits("steel")
+            end
+        end)
+        assert.is_true(sim:startFabricating(player, fabItem, "screwdriver", 1))
+        sim:tick(200)
+        assert.are.same({ 1, 0 }, seen)
+    end)
+
     it("cancels on the next update when an ingredient is missing; nothing is consumed", function()
         give("steel", 1)
         sim:startFabricating(player, fabItem, "screwdriver", 1)

@@ -146,6 +146,26 @@ describe("simulated lifecycle, multiplayer server", function()
         for _, r in ipairs(save.sub.items) do assert.are_not.equal("wrench", r.identifier) end
     end)
 
+    -- Game.RoundStarted on a server is GameMain.Server.GameStarted (LuaGame.RoundStarted): set just
+    -- before roundStart in GameServer.StartGame and cleared in GameServer.EndGame after the roundEnd
+    -- hook; GameSession.EndRound clears only GameSession.IsRunning (after missionsEnded).
+    it("Game.RoundStarted stays true through the save steps until EndGame's roundEnd has run", function()
+        sim:eval([[
+            RS = {}
+            local function note(what) RS[#RS + 1] = what .. ":" .. tostring(Game.RoundStarted) end
+            Hook.Add("missionsEnded", "rs", function() note("missionsEnded") end)
+            Hook.Add("roundEnd", "rs", function() note("roundEnd") end)
+            Hook.Patch("rs", "Barotrauma.Submarine", "SaveToXElement", function() note("capture") end,
+                Hook.HookMethodType.Before)
+        ]])
+        sim:mpTransition()
+        assert.are.same({ "missionsEnded:true", "capture:true", "roundEnd:true" }, sim.env.RS)
+        assert.is_true(sim.env.Game.RoundStarted)
+        sim:mpEndWithoutSave()
+        assert.is_false(sim.env.Game.RoundStarted)
+        assert.is_false(sim.env.Game.GameSession.IsRunning)
+    end)
+
     it("a capture-time flush by the mod lands in the save", function()
         sim.env.FakeMod.flushValue = "flushed"
         sim:mpTransition()
@@ -248,6 +268,23 @@ describe("simulated lifecycle, singleplayer", function()
         setMemory(sim, "later")
         sim:spRetry()
         assert.are.equal("mid", memoryOf(sim))
+    end)
+
+    -- Singleplayer Game.RoundStarted is GameSession.IsRunning (LuaGame.RoundStarted), which
+    -- GameSession.EndRound clears at its end: roundEnd (first line) and missionsEnded still see
+    -- true, the capture after EndRound sees false.
+    it("Game.RoundStarted is true in roundEnd and missionsEnded, false at the capture", function()
+        sim:eval([[
+            RS = {}
+            local function note(what) RS[#RS + 1] = what .. ":" .. tostring(Game.RoundStarted) end
+            Hook.Add("missionsEnded", "rs", function() note("missionsEnded") end)
+            Hook.Add("roundEnd", "rs", function() note("roundEnd") end)
+            Hook.Patch("rs", "Barotrauma.Submarine", "SaveToXElement", function() note("capture") end,
+                Hook.HookMethodType.Before)
+        ]])
+        sim:spTransition()
+        assert.are.same({ "roundEnd:true", "missionsEnded:true", "capture:false" }, sim.env.RS)
+        assert.is_true(sim.env.Game.RoundStarted)
     end)
 
     it("singleplayer crew items are saved when the game is saved", function()

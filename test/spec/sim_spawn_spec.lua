@@ -93,15 +93,46 @@ describe("simulated EntitySpawner", function()
         assert.are.equal(0, sim:countUnits("steel"))
     end)
 
-    it("a spawn queued inside a callback lands one tick later", function()
+    -- EntitySpawner.Update (SharedSource/Networking/EntitySpawner.cs) dequeues until the queue is
+    -- empty, so what a callback queues lands in the same update.
+    it("a spawn queued inside a callback lands in the same update", function()
         local inv = sim:find("toolbox").OwnInventory
         env.Entity.Spawner.AddItemToSpawnQueue(prefab("steel"), inv, nil, nil, function()
             env.Entity.Spawner.AddItemToSpawnQueue(prefab("copper"), inv)
         end)
         sim:tick()
-        assert.are.equal(0, sim:countUnits("copper"))
-        sim:tick()
+        assert.are.equal(1, sim:countUnits("steel"))
         assert.are.equal(1, sim:countUnits("copper"))
+    end)
+
+    -- EntitySpawner keeps one spawnOrRemoveQueue: spawns and removals run in the order queued.
+    it("spawns and removals share one queue and run in the order they were queued", function()
+        local a = sim:spawnNow("steel")
+        local b = sim:spawnNow("steel")
+        local events = {}
+        env.Hook.Add("item.created", "spec", function(item) events[#events + 1] = "created:" .. item.Prefab.Identifier.Value end)
+        env.Hook.Add("item.removed", "spec", function(item) events[#events + 1] = "removed:" .. item.Prefab.Identifier.Value end)
+        local freed = a.ID
+        env.Entity.Spawner.AddItemToRemoveQueue(a)
+        local got
+        env.Entity.Spawner.AddItemToSpawnQueue(prefab("copper"), b.WorldPosition, nil, nil, function(i) got = i end)
+        env.Entity.Spawner.AddItemToRemoveQueue(b)
+        sim:tick()
+        assert.are.same({ "removed:steel", "created:copper", "removed:steel" }, events)
+        -- the removal ran first, so the spawn already reuses the freed ID in the same update
+        assert.are.equal(freed, got.ID)
+    end)
+
+    -- AddItemToRemoveQueue queues the item's contained items when it is called.
+    it("a queued removal takes the items that were inside when it was queued", function()
+        local box = sim:spawnNow("toolbox", { contents = { { id = "steel", count = 2 } } })
+        env.Entity.Spawner.AddItemToRemoveQueue(box)
+        local out = box.OwnInventory:GetItemAt(0)
+        assert.is_true(sim:dropItem(out))
+        sim:tick()
+        assert.is_true(box.Removed)
+        assert.is_true(out.Removed)
+        assert.are.equal(0, sim:countUnits("steel"))
     end)
 
     it("logs an error in onSpawned and goes on with the next spawn", function()
