@@ -224,8 +224,9 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
     s.lifecycle.rolledBack.add("fabricators", () => {
         fabricators.pulls.reset();
     });
-    s.lifecycle.beforeCapture.add("fabricators", (reason) => {
+    s.phases.on("pulls", "fabricators", (reason) => {
         if (reason === "stop") fabricators.pulls.settleForStop();
+        else if (reason === "save") fabricators.pulls.settleForSave();
     });
     Hook.Add("think", HOOK + "think", () => {
         fabricators.pulls.sweep();

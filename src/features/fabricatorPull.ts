@@ -13,7 +13,9 @@ import { consume } from "../core/consume";
 import type { ItemKey } from "../core/keys";
 import { keyIdentifier, keyQuality, makeKey } from "../core/keys";
 import type { ItemRecord } from "../core/record";
+import { refuse } from "../core/result";
 import type { Result } from "../core/result";
+import { SAVING_CODE, SAVING_MESSAGE } from "../host/savePhases";
 import { spawnRecord } from "../host/spawner";
 import { problem, warn } from "../host/log";
 import { tagResolver } from "./prefabTags";
@@ -70,6 +72,8 @@ export class FabricatorPulls {
 
     /** Takes the request from the database and queues the spawns. Refused: nothing changed. */
     begin(req: PullRequest): Result<ConsumeResult> {
+        // From the first save step on, nothing is taken (savePhases.ts).
+        if (this.s.phases.frozen) return refuse(SAVING_CODE, SAVING_MESSAGE);
         const store = this.s.store;
         const fabId = req.fab.Item.ID;
         const opened = store.openLease(req.dbId, OWNER_PREFIX + string.format("%d", fabId));
@@ -201,6 +205,20 @@ export class FabricatorPulls {
             }
             this.forget(pull);
             this.s.store.closeLease(pull.leaseId, pull.epoch, "fabricator (stop)");
+        }
+    }
+
+    /**
+     * The first save step: spawns still queued are given up; the units not in place yet return
+     * with the lease now, and an item the game still creates is removed again (its pull is over).
+     */
+    settleForSave(): void {
+        const all: Pull[] = [];
+        for (const [, pull] of this.pulls) all.push(pull);
+        table.sort(all, (a, b) => a.leaseId < b.leaseId);
+        for (const pull of all) {
+            this.forget(pull);
+            this.s.store.closeLease(pull.leaseId, pull.epoch, "fabricator (save)");
         }
     }
 

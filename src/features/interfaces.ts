@@ -119,7 +119,9 @@ export function installInterfaces(s: HostServices): Interfaces {
         interfaces.onPut(inventory, item, user);
     });
     Hook.Add("think", HOOK + "think", () => {
-        if (running) interfaces.think();
+        // Nothing is stored from the first save step on (savePhases.ts): what lies in an
+        // interface then stays there, in the save, and is stored in the next round.
+        if (running && !s.phases.frozen) interfaces.think();
     });
     return interfaces;
 }

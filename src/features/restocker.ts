@@ -209,7 +209,8 @@ export class Restockers {
     }
 
     think(): void {
-        if (!this.running) return;
+        // Nothing is delivered or taken back from the first save step on (savePhases.ts).
+        if (!this.running || this.s.phases.frozen) return;
         const now = this.s.now();
         if (now - this.lastSweep >= SWEEP_INTERVAL) {
             this.lastSweep = now;

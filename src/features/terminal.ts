@@ -22,6 +22,7 @@ import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
 import { showLabel } from "./terminalLabel";
 import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
+import type { SettleReason } from "../host/savePhases";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -80,12 +81,6 @@ export class TerminalFeature implements SessionHost {
     /** Items queued for removal whose units the database already holds. */
     private readonly dropping = new LuaMap<number, true>();
     private ticks = 0;
-    /**
-     * The round is ending (EndRound ran): the game has stored, or is about to store, the players'
-     * inventories, so a deposit into a handheld terminal a player carries must not be booked now
-     * (it would be saved twice: in the player's inventory and in the database).
-     */
-    private ending = false;
 
     constructor(readonly services: HostServices) {
         this.nonce = newNonce(services.now());
@@ -261,6 +256,9 @@ export class TerminalFeature implements SessionHost {
 
     /** Every update: the sessions whose slot it is; once per round of slots, new users. */
     think(): void {
+        // From the first save step on no terminal fills, takes deposits or books anything
+        // (savePhases.ts): a player's stored inventory must not change in the database's books.
+        if (this.services.phases.frozen) return;
         this.ticks++;
         const slot = this.ticks % UPKEEP_EVERY;
         const due = this.due;
@@ -308,7 +306,7 @@ export class TerminalFeature implements SessionHost {
         else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
         if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
         session.tick(now);
-        if (!this.ending && (session.state === "open" || session.state === "filling")) {
+        if (session.state === "open" || session.state === "filling") {
             const upkeeps = (this.sinceSweep.get(id) ?? 0) + 1;
             if (this.putInto.has(id) || upkeeps >= DEPOSIT_SWEEP_EVERY) {
                 this.putInto.delete(id);
@@ -462,7 +460,13 @@ export class TerminalFeature implements SessionHost {
 
     // ---- lifecycle ----
 
-    beforeCapture(reason: string): void {
+    /**
+     * Settle step "pages" (savePhases.ts). At the first save step every page books what was taken
+     * and gives up the spawns still queued (their units return; an item landing later is removed
+     * again); the units still in a terminal stay leased and are captured with the database. At
+     * the capture, what was taken meanwhile is booked.
+     */
+    settle(reason: SettleReason): void {
         for (const [, item] of this.terminals) {
             if (!item.Removed) this.searchOf(item);
         }
@@ -471,17 +475,13 @@ export class TerminalFeature implements SessionHost {
             const container = session.container;
             if (page === undefined || container === undefined) continue;
             if (reason === "stop") page.stop(container);
+            else if (reason === "save") page.settleForSave(container);
             else page.reconcile(container);
         }
     }
 
-    roundEnding(): void {
-        this.ending = true;
-    }
-
     /** Every lease is gone after a rebuild: pages are forgotten and saved page items dealt with. */
     afterRebuild(): void {
-        this.ending = false;
         for (const [id, session] of this.sessions) {
             session.forget();
             this.sessions.delete(id);
@@ -592,10 +592,6 @@ export function installTerminals(services: HostServices): TerminalFeature {
     Hook.Add("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
         if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);
     });
-    // LuaCs calls "missionsEnded" inside GameSession.EndRound, before the game saves players.
-    Hook.Add("missionsEnded", HOOK_PREFIX + "ending", () => {
-        feature.roundEnding();
-    });
     Hook.Add("think", HOOK_PREFIX + "think", () => {
         feature.think();
     });
@@ -610,8 +606,8 @@ export function installTerminals(services: HostServices): TerminalFeature {
     Hook.Add(HOOK_PREFIX + "inspect", HOOK_PREFIX + "inspect", () => {
         return { booked: feature.bookedItems(), incoming: feature.incomingItems(), sessions: feature.sessionSummaries(), nonce: feature.nonce };
     });
-    services.lifecycle.beforeCapture.add("terminals", (reason) => {
-        feature.beforeCapture(reason);
+    services.phases.on("pages", "terminals", (reason) => {
+        feature.settle(reason);
     });
     services.lifecycle.afterRebuild.add("terminals", () => {
         feature.afterRebuild();

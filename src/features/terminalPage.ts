@@ -121,6 +121,11 @@ export class LeasePage {
             done("skipped");
             return;
         }
+        if (this.services.phases.frozen) {
+            // A save is in progress (savePhases.ts): nothing more is leased; the page ends here.
+            done("full");
+            return;
+        }
         const db = this.services.store.database(this.dbId);
         if (db === undefined) {
             done("skipped");
@@ -354,6 +359,24 @@ export class LeasePage {
         this.dead = true;
         this.batch = undefined;
         this.services.leaseOwners.delete(this.owner);
+    }
+
+    /**
+     * The first save step (savePhases.ts): what was taken is booked; spawns still queued are given
+     * up (their units return now, and an item the game still creates is removed again because
+     * its batch is over). The items in the container stay leased and are captured as such. The
+     * fill that waited for the batch ends its page here.
+     */
+    settleForSave(container: Inventory): void {
+        this.reconcile(container);
+        const batch = this.batch;
+        if (batch === undefined) return;
+        this.batch = undefined;
+        if (batch.outstanding > 0 && !this.dead) {
+            if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
+            else this.returnUnits(batch.key, batch.outstanding, batch.epoch);
+        }
+        batch.done("full");
     }
 
     /**

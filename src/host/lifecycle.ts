@@ -14,6 +14,9 @@
  *   file), so a `reloadlua` in the middle of a round rebuilds exactly what was there. A quit or a
  *   server stop discards the world, so this writes nothing that could reach a save.
  *
+ * - save steps: the first step of any save path (SavePlayers, EndRound, HandleSaveAndQuit, or the
+ *   capture itself) settles every device and freezes them until the next round (savePhases.ts).
+ *
  * If the capture patch cannot be installed, the binding falls back to writing Working into the
  * cores after every change (write-through), which never loses or duplicates at the cost of an
  * encode per change; status says so loudly.
@@ -24,6 +27,7 @@ import { findCores, readBlob, writeBlob, CoreItem, isCore, coreOf } from "./core
 import { Signal } from "./events";
 import { info, problem, warn } from "./log";
 import { writeBackup } from "./backups";
+import type { SavePhases } from "./savePhases";
 
 export type BindingMode = "patched" | "write-through";
 
@@ -36,7 +40,6 @@ interface PatchState {
 const PATCH_PREFIX = "databaseio.";
 
 export class LifecycleBinding {
-    readonly beforeCapture = new Signal<string>();
     readonly afterRebuild = new Signal<RebuildReport>();
     readonly roundEnded = new Signal<string>();
     readonly committed = new Signal<string[]>();
@@ -55,6 +58,7 @@ export class LifecycleBinding {
         private readonly store: DatabaseStore,
         private readonly now: (this: void) => number,
         private readonly authority: boolean,
+        private readonly phases: SavePhases,
     ) {}
 
     install(): void {
@@ -78,12 +82,31 @@ export class LifecycleBinding {
                 this.writeThrough(event.db);
             });
         }
-        // A multiplayer round end stores the players' inventories (SavePlayers) after EndRound and
-        // before the capture: book what was taken from terminal pages first, so no item reaches
-        // a save both carrying a page marker and booked as taken. Without the capture patch this
-        // is also the reconcile the write-through then puts into the cores.
+        // A save in the middle of a round (the capture was its first step) is over once the file
+        // is written; the round goes on (savePhases.ts).
+        this.tryPatch("savewritten", "Barotrauma.SaveUtil", "SaveGame", undefined, () => {
+            this.phases.saveWritten();
+        }, Hook.HookMethodType.After);
+        // The first step of every save path settles and freezes the devices (savePhases.ts).
+        // Multiplayer stores the players' inventories first: MultiPlayerCampaign.SavePlayers runs
+        // before HandleSaveAndQuit and the capture on "save & quit" (GameServer, ManageRound) and
+        // after EndRound on a level transition (MultiPlayerCampaign.DoLevelTransition).
+        if (SERVER) {
+            this.tryPatch("saveplayers", "Barotrauma.MultiPlayerCampaign", "SavePlayers", undefined, () => {
+                this.phases.saveStep("SavePlayers");
+            }, Hook.HookMethodType.Before);
+        }
+        // A transition in either mode starts with EndRound (SinglePlayerCampaign.DoLevelTransition
+        // saves after the fade-out frames; MultiPlayerCampaign.DoLevelTransition stores the players
+        // right after it). Without the capture patch this settle is also what the write-through
+        // then puts into the cores.
         this.tryPatch("endround", "Barotrauma.GameSession", "EndRound", undefined, () => {
-            this.beforeCapture.emit("round end");
+            this.phases.saveStep("EndRound");
+        }, Hook.HookMethodType.Before);
+        // Singleplayer "Save & Quit" (GameMain.QuitToMainMenu(save: true)) starts here, before the
+        // capture; the player's inventory is stored later, in SaveUtil.SaveGame.
+        this.tryPatch("saveandquit", "Barotrauma.CampaignMode", "HandleSaveAndQuit", undefined, () => {
+            this.phases.saveStep("HandleSaveAndQuit");
         }, Hook.HookMethodType.Before);
 
         Hook.Add("roundStart", PATCH_PREFIX + "roundStart", () => {
@@ -107,6 +130,7 @@ export class LifecycleBinding {
             return undefined;
         });
         Hook.Add("think", PATCH_PREFIX + "newCores", () => {
+            this.phases.think();
             this.attachNewCores();
         });
     }
@@ -150,6 +174,8 @@ export class LifecycleBinding {
         }
         const report = this.store.rebuild(anchors);
         this.lastRebuild = report;
+        // The loaded save is the truth again: devices act from here on.
+        this.phases.thaw(reason);
         for (const db of report.databases) {
             if (db.migratedFrom !== undefined && db.originalBlob !== undefined) {
                 const backup = writeBackup(db.dbId, db.originalBlob, "schema" + string.format("%d", db.migratedFrom), this.now());
@@ -170,7 +196,7 @@ export class LifecycleBinding {
     /** Writes Working (plus leased units) into every core; remembered as pending until SaveGame. */
     capture(reason: string): void {
         if (!this.authority) return;
-        this.beforeCapture.emit(reason);
+        this.phases.capture();
         const captured = this.store.capture();
         this.writeCaptured(captured, true);
     }
@@ -224,7 +250,7 @@ export class LifecycleBinding {
     /** On Lua stop: put Working into the live cores (memory only) so a reloadlua loses nothing. */
     private flushIntoLiveCores(): void {
         if (!this.authority) return;
-        this.beforeCapture.emit("stop");
+        this.phases.stop();
         const captured = this.store.captureVolatile();
         for (const blob of captured) {
             const core = this.cores.get(blob.anchorId);
@@ -267,6 +293,7 @@ export class LifecycleBinding {
             lines.push(string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")"));
         }
         lines.push("last save confirmed: " + this.lastSave);
+        lines.push(this.phases.statusLine());
         lines.push(string.format("cores tracked: %d", countOf(this.cores)));
         if (this.lastRebuild !== undefined) {
             for (const line of this.lastRebuild.messages) lines.push("  " + line);

@@ -7,6 +7,7 @@ import { DatabaseStore } from "../core/store";
 import { LifecycleBinding } from "./lifecycle";
 import { RemovalLedger } from "./removals";
 import { Transfer } from "./transfer";
+import { SavePhases } from "./savePhases";
 import { IngestPolicy } from "./policy";
 import { AuditLog } from "./audit";
 import { loadConfig } from "./config";
@@ -21,6 +22,8 @@ export interface HostServices {
     readonly transfer: Transfer;
     readonly audit: AuditLog;
     readonly policy: IngestPolicy;
+    /** Save phases: devices settle and freeze from the first save step (savePhases.ts). */
+    readonly phases: SavePhases;
     /** Lease owners that still exist (terminals register theirs); verify reports the others. */
     readonly leaseOwners: LuaMap<string, true>;
     readonly now: (this: void) => number;
@@ -45,24 +48,26 @@ export function startHost(): HostServices {
         onListenerError: (message) => problem(message),
     });
     const removals = new RemovalLedger();
-    const lifecycle = new LifecycleBinding(store, now, true);
+    const phases = new SavePhases();
+    const lifecycle = new LifecycleBinding(store, now, true, phases);
     const policy = new IngestPolicy(store);
-    const transfer = new Transfer(store, removals, policy, now);
+    const transfer = new Transfer(store, removals, policy, now, phases);
     const audit = new AuditLog();
     const leaseOwners = new LuaMap<string, true>();
-    const services: HostServices = { store, lifecycle, removals, transfer, audit, policy, leaseOwners, now };
+    const services: HostServices = { store, lifecycle, removals, transfer, audit, policy, leaseOwners, phases, now };
 
     store.subscribe("databaseio.audit", (event) => {
         audit.record(event, now());
     });
-    // Order matters: pending removals settle before anything is encoded.
-    lifecycle.beforeCapture.add("removals", (reason) => {
-        if (reason === "stop") {
-            transfer.settleForStop();
-            removals.settleCallbacksOnly();
-        } else {
-            removals.settleAll();
-        }
+    // Spawns still queued are given up (save) or counted (stop); then every pending removal
+    // settles, after the devices queued theirs and before anything is encoded.
+    phases.on("spawns", "transfer", (reason) => {
+        if (reason === "stop") transfer.settleForStop();
+        else if (reason === "save") transfer.settleForSave();
+    });
+    phases.on("removals", "removals", (reason) => {
+        if (reason === "stop") removals.settleCallbacksOnly();
+        else removals.settleAll();
     });
     lifecycle.afterRebuild.add("transfer", () => {
         removals.clear();

@@ -21,6 +21,8 @@ import type { IngestOptions, IngestPolicy } from "./policy";
 import type { RemovalLedger } from "./removals";
 import { canSpawn, spawnRecord } from "./spawner";
 import { problem, warn } from "./log";
+import { SAVING_CODE, SAVING_MESSAGE } from "./savePhases";
+import type { SavePhases } from "./savePhases";
 
 export interface ExtractRequest {
     readonly dbId: string;
@@ -64,6 +66,7 @@ export class Transfer {
         private readonly removals: RemovalLedger,
         private readonly policy: IngestPolicy,
         private readonly now: (this: void) => number,
+        private readonly phases: SavePhases,
     ) {}
 
     /** Units queued for removal, not yet inserted (the policy counts them against limits). */
@@ -78,6 +81,8 @@ export class Transfer {
     ingest(item: Item, rawDbId: string, source: string, options?: IngestOptions): Result<ItemRecord> {
         const dbId = normalizeDatabaseId(rawDbId);
         if (this.removals.isPending(item.ID)) return refuse("pending", "that item is already on its way in");
+        // From the first save step on, nothing is stored (savePhases.ts).
+        if (this.phases.frozen) return refuse(SAVING_CODE, SAVING_MESSAGE);
         const allowed = this.policy.check(item, dbId, options);
         if (!allowed.ok) return allowed;
         const record = allowed.value;
@@ -111,6 +116,7 @@ export class Transfer {
     /** Spawns `amount` units of `key` into `target`. Units that cannot be placed go back. */
     extract(request: ExtractRequest): Result<ExtractTicket> {
         const dbId = normalizeDatabaseId(request.dbId);
+        if (this.phases.frozen) return refuse(SAVING_CODE, SAVING_MESSAGE);
         const amount = request.amount;
         if (type(amount) !== "number" || amount !== math.floor(amount) || amount < 1 || amount > 1000) {
             return refuse("bad_amount", "the amount must be a whole number from 1 to 1000");
@@ -230,6 +236,25 @@ export class Transfer {
                 this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner (stop)");
             }
             this.spawnLeases.delete(id);
+        }
+    }
+
+    /**
+     * The first save step: spawns still queued are given up. Their units return to Working with
+     * the lease now; an item the game still creates finds no live lease and is removed again (the
+     * capture removes it at once), so neither a player's stored inventory nor the submarine holds
+     * a unit the database also holds.
+     */
+    settleForSave(): void {
+        const trackers: SpawnLease[] = [];
+        for (const [, tracker] of this.spawnLeases) trackers.push(tracker);
+        table.sort(trackers, (a, b) => a.leaseId < b.leaseId);
+        for (const tracker of trackers) {
+            this.spawnLeases.delete(tracker.leaseId);
+            const closed = this.store.closeLease(tracker.leaseId, tracker.epoch, "spawner (save)");
+            if (!closed.ok && closed.code !== "unknown_lease" && closed.code !== "lease_closed") {
+                problem(string.format("spawns given up at a save could not return to '%s': %s", tracker.dbId, closed.message));
+            }
         }
     }
 

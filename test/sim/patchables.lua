@@ -57,6 +57,10 @@ R.classes = {
     },
     ["Barotrauma.MultiPlayerCampaign"] = {
         methods = {
+            -- public void SavePlayers() (BarotraumaServer/ServerSource/GameSession/GameModes/
+            -- MultiPlayerCampaign.cs): called by DoLevelTransition after EndRound and by
+            -- GameServer's ManageRound "save & quit" before HandleSaveAndQuit; see Sim:_savePlayers.
+            SavePlayers = { { side = "server", params = {}, names = {} } },
             LoadCampaign = { {
                 side = "server",
                 params = { "Barotrauma.CampaignDataPath", "Barotrauma.Networking.Client" },

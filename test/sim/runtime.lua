@@ -827,21 +827,26 @@ function Sim:_saveGame(isSavingOnLoading)
         end)
 end
 
---- Multiplayer SavePlayers: each living client character's inventory goes into the campaign data.
+--- Multiplayer SavePlayers (MultiPlayerCampaign.SavePlayers, server only): each living client
+--- character's inventory goes into the campaign data. Patchable: its prefixes run before any
+--- inventory is read (MultiPlayerCampaign.DoLevelTransition and GameServer's ManageRound call it
+--- as the first save step).
 function Sim:_savePlayers()
     self:_log("SavePlayers")
-    local problems = {}
-    for _, c in ipairs(self.clients) do
-        local ch = c._character
-        if ch ~= nil and not ch._removed then
-            if ch._dead then
-                self.session.playerData[c._name] = nil
-            else
-                self.session.playerData[c._name] = S.captureCharacter(ch, problems)
+    self:_invoke("Barotrauma.MultiPlayerCampaign", "SavePlayers", self.session.obj._campaign, {}, function()
+        local problems = {}
+        for _, c in ipairs(self.clients) do
+            local ch = c._character
+            if ch ~= nil and not ch._removed then
+                if ch._dead then
+                    self.session.playerData[c._name] = nil
+                else
+                    self.session.playerData[c._name] = S.captureCharacter(ch, problems)
+                end
             end
         end
-    end
-    reportProblems(self, problems)
+        reportProblems(self, problems)
+    end)
 end
 
 function Sim:_endRound(transitionType)

@@ -263,17 +263,19 @@ describe("fabricator fed from the database", function()
             clean(h)
         end)
 
-        it("a save while the spawns land, then the next round, keeps every unit once", function()
+        it("a transition while the spawns are queued gives them up and keeps every unit once", function()
             h = setup({ stock = { { id = "steel", count = 3 }, { id = "plastic", count = 2 } } })
             press(h, "screwdriver", 2)
             h.sim:mpTransition()
             h:tick(60 * 5)
-            -- The transition's capture ran after the spawns landed: they are saved as items in the
-            -- input slots of the submarine (this fabricator's progress is not saved here).
-            assert.are.equal(1, h:amount("steel"))
+            -- The transition's first save step (EndRound) gave the queued spawns up: their units
+            -- went back to the database, and the items the game still created in the update
+            -- before the capture were removed again (design.md "Save steps freeze devices").
+            assert.are.equal(3, h:amount("steel"))
+            assert.are.equal(2, h:amount("plastic"))
             assert.are.equal(3, h:total("steel"))
             assert.are.equal(2, h:total("plastic"))
-            assert.are.equal(2, countIn(inputOf(h.sim:find("fabricator")), "steel"))
+            assert.are.equal(0, countIn(inputOf(h.sim:find("fabricator")), "steel"))
             clean(h)
         end)
 
