@@ -36,6 +36,14 @@ export interface CapturedBlob {
     readonly problem?: string;
 }
 
+/** A database without a core, encoded for a backup file (design.md invariant 7). */
+export interface CapturedOrphan {
+    readonly dbId: string;
+    readonly units: number;
+    readonly blob: string;
+    readonly problem?: string;
+}
+
 export interface LostAnchor {
     readonly anchorId: number;
     readonly reason: string;
@@ -300,6 +308,21 @@ export function captureVolatile(store: DatabaseStore): CapturedBlob[] {
         if (!isCapturable(db)) continue;
         const encoded = encodeDatabase(store, db, db.commitSerial);
         list.push({ dbId: db.id, anchorId: db.anchorId, blob: encoded.blob, problem: encoded.problem });
+    }
+    return list;
+}
+
+/**
+ * Every writable database that has no core. Their blobs carry the current commit serial so a
+ * restore from them is ordered like the save they stand in for; nothing becomes pending.
+ */
+export function captureOrphans(store: DatabaseStore): CapturedOrphan[] {
+    const list: CapturedOrphan[] = [];
+    for (const id of store.databaseIds()) {
+        const db = store.database(id);
+        if (db === undefined || db.anchorId !== undefined || db.readOnlyReason !== undefined) continue;
+        const encoded = encodeDatabase(store, db, db.commitSerial);
+        list.push({ dbId: db.id, units: db.heldTotal(), blob: encoded.blob, problem: encoded.problem });
     }
     return list;
 }

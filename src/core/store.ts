@@ -16,8 +16,8 @@ import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./
 import { DatabaseLimits, Transaction, TransactionHost } from "./transaction";
 import type { DatabaseSnapshot } from "./snapshot";
 import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshots";
-import { attachAnchor, captureAll, captureDatabase, captureVolatile, rebuildFromAnchors } from "./lifecycle";
-import type { AnchorBlob, AttachReport, CapturedBlob, RebuildReport } from "./lifecycle";
+import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./lifecycle";
+import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, RebuildReport } from "./lifecycle";
 
 export interface StoreOptions {
     /** Is this prefab identifier loaded? Keys of unknown identifiers are parked. Default: all known. */
@@ -29,6 +29,16 @@ export interface StoreOptions {
      * The store carries on (a failed identifier check counts as "loaded", failed limits as none).
      */
     readonly onListenerError?: (this: void, message: string) => void;
+}
+
+/** What happened to a database whose core was removed. */
+export interface DetachReport {
+    readonly dbId: string;
+    readonly lostAnchorId: number;
+    /** The inert core of the same database that now holds it; undefined when none was left. */
+    readonly adoptedBy?: number;
+    /** Units the database holds (available + leased). */
+    readonly units: number;
 }
 
 /** A core that claims a database another core already anchors: it stays inert until a rebuild. */
@@ -348,6 +358,11 @@ export class DatabaseStore implements TransactionHost {
         return captureDatabase(this, dbId);
     }
 
+    /** Databases that lost their last core: encoded for a backup file, not pending, not a commit. */
+    captureOrphans(): CapturedOrphan[] {
+        return captureOrphans(this);
+    }
+
     /** Live state for the cores when Lua stops; not pending, not a commit. */
     captureVolatile(): CapturedBlob[] {
         return captureVolatile(this);
@@ -406,28 +421,34 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /**
-     * A core was removed mid-round. Its database stays usable (takes, returns) but refuses new
-     * items and cannot be saved until a core is placed again. Returns a message for the host.
+     * A core was removed mid-round (design.md invariant 7). Another core of the same database that
+     * is on the submarine (it lost a conflict and stayed inert) adopts the database at once, the
+     * lowest core id first so the choice is deterministic. With none left the database stays in
+     * memory without a core: usable, refusing new items, and backed up at every capture.
      */
-    detachAnchor(anchorId: number): string | undefined {
+    detachAnchor(anchorId: number): DetachReport | undefined {
         const inert = this.inert.get(anchorId);
         if (inert !== undefined) {
             this.inert.delete(anchorId);
             return undefined;
         }
-        for (const id of this.databaseIds()) {
-            const db = this.databases.get(id)!;
-            if (db.anchorId === anchorId) {
-                db.anchorId = undefined;
-                db.lastAnchorId = anchorId;
-                return string.format(
-                    "database '%s' lost its Database Core: its %d unit(s) stay usable but new items are refused and nothing is saved until a core is placed",
-                    id,
-                    db.heldTotal(),
-                );
+        const db = this.databaseOfAnchor(anchorId);
+        if (db === undefined) return undefined;
+        db.lastAnchorId = anchorId;
+        let successor: InertAnchor | undefined;
+        for (const candidate of this.inertAnchors()) {
+            if (candidate.dbId === db.id) {
+                successor = candidate;
+                break;
             }
         }
-        return undefined;
+        if (successor !== undefined) {
+            this.inert.delete(successor.anchorId);
+            db.anchorId = successor.anchorId;
+            return { dbId: db.id, lostAnchorId: anchorId, adoptedBy: successor.anchorId, units: db.heldTotal() };
+        }
+        db.anchorId = undefined;
+        return { dbId: db.id, lostAnchorId: anchorId, units: db.heldTotal() };
     }
 
     /** The database whose core is `anchorId`, if any. O(databases). */

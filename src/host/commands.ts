@@ -65,6 +65,7 @@ const COMMANDS: { [name: string]: Command } = {
                 const leases = s.store.leasesOf(id);
                 if (leases.length > 0) out(string.format("  %d open lease(s)", leases.length));
             }
+            for (const line of s.lifecycle.orphanStatusLines()) out(line);
             for (const inert of s.store.inertAnchors()) {
                 out(string.format("CONFLICT: core %d also claims database '%s' and stays inert: %s", inert.anchorId, inert.dbId, inert.reason));
             }

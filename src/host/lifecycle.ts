@@ -53,6 +53,8 @@ export class LifecycleBinding {
     private lastRebuild: RebuildReport | undefined;
     private lastSave = "never in this session";
     private writingThrough = false;
+    /** The latest backup file of each database that has no core, for status. */
+    private readonly orphanBackups = new LuaMap<string, string>();
 
     constructor(
         private readonly store: DatabaseStore,
@@ -215,8 +217,29 @@ export class LifecycleBinding {
                 // quiet success: a save prints one summary line in confirmSave
             }
         }
-        for (const orphan of this.store.unanchoredDatabases()) {
-            problem(string.format("database '%s' has no Database Core: its %d unit(s) will not be saved", orphan.id, orphan.units));
+        this.backUpOrphans();
+    }
+
+    /**
+     * A database whose last core was removed cannot go into this save: write it to a backup file
+     * in the save folder instead and tell the host how to bring it back (design.md invariant 7).
+     */
+    private backUpOrphans(): void {
+        for (const orphan of this.store.captureOrphans()) {
+            const backup = writeBackup(orphan.dbId, orphan.blob, "nocore", this.now());
+            if (!backup.ok) {
+                problem(string.format(
+                    "database '%s' has NO DATABASE CORE and its backup failed (%s): its %d unit(s) are NOT in this save; place a Database Core for it now",
+                    orphan.dbId, backup.message, orphan.units,
+                ));
+                continue;
+            }
+            this.orphanBackups.set(orphan.dbId, backup.value);
+            problem(string.format(
+                "database '%s' has NO DATABASE CORE: this save does not hold its %d unit(s); they were written to the backup %s. To restore: place a Database Core for '%s', then run: dbio restore %s %s",
+                orphan.dbId, orphan.units, backup.value, orphan.dbId, backup.value, orphan.dbId,
+            ));
+            if (orphan.problem !== undefined) problem(orphan.problem);
         }
     }
 
@@ -274,10 +297,56 @@ export class LifecycleBinding {
         if (!isCore(item)) return;
         this.newCores.delete(item.ID);
         if (Submarine.Unloading) return; // the round is unloading: the save already holds it
-        if (!this.cores.has(item.ID)) return;
+        const removed = this.cores.get(item.ID);
+        if (removed === undefined) return;
         this.cores.delete(item.ID);
-        const message = this.store.detachAnchor(item.ID);
-        if (message !== undefined) warn(message);
+        const readOnly = this.store.databaseOfAnchor(item.ID)?.readOnlyReason !== undefined;
+        const report = this.store.detachAnchor(item.ID);
+        if (report === undefined) return;
+        if (report.adoptedBy !== undefined) {
+            this.adopted(report.dbId, report.lostAnchorId, report.adoptedBy);
+            return;
+        }
+        if (readOnly) this.keepBlobOf(removed, report.dbId, "removedcore");
+        problem(string.format(
+            "database '%s' lost its Database Core (core %d) and no other core holds it: its %d unit(s) stay usable but new items are refused; until a core is placed every save writes it to a backup file (see dbio status)",
+            report.dbId, report.lostAnchorId, report.units,
+        ));
+    }
+
+    /**
+     * An inert core took over. What it carried lost a conflict and was never read; it is about to be
+     * overwritten by the live database at the next capture, so it goes to a backup file first.
+     */
+    private adopted(dbId: string, lostAnchorId: number, successorId: number): void {
+        const successor = this.cores.get(successorId);
+        if (successor !== undefined) this.keepBlobOf(successor, dbId, "adoptedcore");
+        warn(string.format("database '%s' lost core %d; core %d of the same database holds it from now on", dbId, lostAnchorId, successorId));
+    }
+
+    /** Writes what a core holds to a backup file, unless it is empty. */
+    private keepBlobOf(core: CoreItem, dbId: string, reason: string): void {
+        const [readable, blob] = pcall(readBlob, core.item);
+        if (!readable || blob === "") return;
+        const backup = writeBackup(dbId, blob as string, reason, this.now());
+        if (backup.ok) {
+            info(string.format("what core %d held for database '%s' was backed up as %s", core.anchorId, dbId, backup.value));
+        } else {
+            problem(string.format("what core %d held for database '%s' could not be backed up: %s", core.anchorId, dbId, backup.message));
+        }
+    }
+
+    /** Status lines for every database that has no core: loud, with the way back. */
+    orphanStatusLines(): string[] {
+        const lines: string[] = [];
+        for (const orphan of this.store.unanchoredDatabases()) {
+            const last = this.orphanBackups.get(orphan.id);
+            lines.push(string.format(
+                "database '%s' has NO DATABASE CORE: %d unit(s) are kept this round and every save writes them to a backup file%s; to restore: place a Database Core for '%s', then run: dbio restore <file> %s",
+                orphan.id, orphan.units, last === undefined ? "" : " (latest: " + last + ")", orphan.id, orphan.id,
+            ));
+        }
+        return lines;
     }
 
     get bindingMode(): BindingMode {

@@ -1,0 +1,134 @@
+-- A Database Core removed mid-round (an admin's console, another mod, anything that can remove an
+-- item): another core of the same database on the submarine adopts it at once; with none left the
+-- database is kept, `dbio status` says so, and every save writes it to a backup file the host can
+-- restore from. No unit is ever dropped silently. Both modes, on the real built mod.
+local H = require("harness")
+
+local function joined(lines)
+    return table.concat(lines, "\n")
+end
+
+local function with(opts, body)
+    local h = H.new(opts)
+    local ok, err = pcall(body, h)
+    h:cleanup()
+    if not ok then error(err, 0) end
+end
+
+local function cores(h)
+    local list = {}
+    for _, c in ipairs(h.sim:findAll("databasecore")) do
+        if not c.Removed then list[#list + 1] = c end
+    end
+    table.sort(list, function(a, b) return a.ID < b.ID end)
+    return list
+end
+
+local function blobOf(item)
+    return item:GetComponentString("MemoryComponent").Value
+end
+
+local function storeSteel(h, n)
+    for _, r in ipairs(h:ingest(h:find("steel", n))) do assert.is_true(r.ok, r.message) end
+    h:tick(2)
+end
+
+local function transition(h, mode)
+    if mode == "server" then h.sim:mpTransition() else h.sim:spTransition() end
+    h:tick(2)
+end
+
+local function backupsIn(lines)
+    local names, seen = {}, {}
+    for _, line in ipairs(lines) do
+        for name in line:gmatch("([%w_%-%.]+%.dbio)") do
+            if not seen[name] then
+                seen[name] = true
+                names[#names + 1] = name
+            end
+        end
+    end
+    return names
+end
+
+for _, mode in ipairs({ "server", "singleplayer" }) do
+    describe("a Database Core removed mid-round (" .. mode .. ")", function()
+        it("another core of that database on the submarine adopts it at once", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local first = cores(h)[1]
+                local second = h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                assert.truthy(joined(h:command("dbio status")):find("CONFLICT: core " .. second.ID, 1, true))
+                h.sim:removeNow(first)
+                h:tick(1)
+                local status = joined(h:command("dbio status"))
+                assert.truthy(status:find("core " .. second.ID, 1, true), status)
+                assert.falsy(status:find("CONFLICT", 1, true), status)
+                -- it keeps working: new items are stored, not refused for lack of a core
+                storeSteel(h, 2)
+                assert.are.equal(5, h:amount("steel"))
+                transition(h, mode)
+                assert.are.equal(5, h:amount("steel"))
+                assert.are_not.equal("", blobOf(cores(h)[1]))
+                local clean, text = h:verifyClean()
+                assert.is_true(clean, text)
+                assert.are.equal("", h:errors())
+            end)
+        end)
+
+        it("backs up what the adopting core held before the live database overwrites it", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 2)
+                transition(h, mode)
+                local old = blobOf(cores(h)[1])
+                storeSteel(h, 3)
+                -- a second core carrying the older copy of the database: it loses the conflict
+                local second = h.sim:spawnNow("databasecore", { memory = old })
+                h:tick(2)
+                local lines = {}
+                local before = #h.sim.printed
+                h.sim:removeNow(cores(h)[1])
+                h:tick(1)
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.are.equal(1, #names, joined(lines))
+                local listed = joined(h:command("dbio backups"))
+                assert.truthy(listed:find(names[1], 1, true), listed)
+                transition(h, mode)
+                assert.are.equal(5, h:amount("steel"))
+                assert.are.equal(second.ID, cores(h)[1].ID)
+            end)
+        end)
+
+        it("with no core left keeps the database, says so, and every save writes it to a backup to restore", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local core = cores(h)[1]
+                h.sim:removeNow(core)
+                h:tick(1)
+                -- still usable this round: a take works, the units are not gone
+                assert.are.equal(3, h:amount("steel"))
+                local status = joined(h:command("dbio status"))
+                assert.truthy(status:find("NO DATABASE CORE", 1, true), status)
+                assert.truthy(status:find("dbio restore", 1, true), status)
+                local before = #h.sim.printed
+                transition(h, mode)
+                local lines = {}
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.are.equal(1, #names, joined(lines))
+                assert.truthy(joined(lines):find("dbio restore " .. names[1], 1, true), joined(lines))
+                -- the next round has no database; the host places a core and restores
+                assert.are.equal(0, h:amount("steel"))
+                h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                local restored = joined(h:command("dbio restore " .. names[1] .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                assert.are.equal(3, h:amount("steel"))
+                transition(h, mode)
+                assert.are.equal(3, h:amount("steel"))
+            end)
+        end)
+    end)
+end
