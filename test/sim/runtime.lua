@@ -126,6 +126,12 @@ function Sim.new(opts)
     self.mode = mode
     self.isServer = mode == "server"
     self.language = opts.language or "en"
+    -- Which LuaCs layer the Lua globals follow: "established" (default: the layer players install,
+    -- evilfactory/LuaCsForBarotrauma master, SharedSource/LuaCs/Lua/LuaClasses/LuaGame.cs) or
+    -- "services" (the rewrite on refactor/luacs-services-model, where LuaGame.cs has
+    -- AssignOnClientRequestExecute commented out).
+    self.luacs = opts.luacs or "established"
+    assert(self.luacs == "established" or self.luacs == "services", "luacs: established or services")
     self.verbose = opts.verbose == true
     self.dedicated = opts.dedicated ~= false
     self.ownsSaveFolder = opts.saveFolder == nil
