@@ -124,6 +124,22 @@ describe("save outcome: SaveGame calls without a capture", function()
         end)
     end)
 
+    it("a capture that no save follows in the same update is not committed by a later save", function()
+        -- Staged with the simulation's own capture and save steps: a SaveToXElement outside a
+        -- save path (CampaignMode's submarine switch captures the old submarine, the submarine
+        -- editor's test run captures too), then a SaveGame without a capture (as at a round start
+        -- with new bots). The save writes GameSession.SubmarineInfo, not that capture.
+        scenario({ mode = "server" }, function(h)
+            local seen = commits(h)
+            store(h, "steel", 3)
+            h.sim:_capture()
+            h:tick(1)
+            h.sim:_saveGame(false)
+            assert.are.same({}, seen)
+            assert.are.equal("", h:errors())
+        end)
+    end)
+
     it("every save that commits is on disk with the committed state", function()
         scenario({ mode = "server" }, function(h)
             local seen = commits(h)
