@@ -31,7 +31,7 @@ end
 
 function H.new(opts)
     opts = opts or {}
-    local sim = Sim.new({ mode = opts.mode or "server", language = opts.language, prefabs = opts.prefabs })
+    local sim = Sim.new({ mode = opts.mode or "server", language = opts.language, prefabs = opts.prefabs, luacs = opts.luacs })
     if opts.faults then
         for k, v in pairs(opts.faults) do sim.faults[k] = v end
     end

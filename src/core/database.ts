@@ -29,6 +29,11 @@ export class Database {
     committed: DatabaseSnapshot | undefined = undefined;
     /** A capture that waits for the save to be confirmed. */
     pending: { readonly snapshot: DatabaseSnapshot; readonly blob: string } | undefined = undefined;
+    /**
+     * The blob of a capture whose save did not complete. The game keeps that capture in memory
+     * (the next round loads it), so the core may still hold it; it is never committed.
+     */
+    unsavedBlob: string | undefined = undefined;
     /** The unreadable blob of a read-only database, kept untouched so nothing is wiped. */
     keptBlob: string | undefined = undefined;
 

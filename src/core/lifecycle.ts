@@ -281,6 +281,7 @@ export function captureDatabase(store: DatabaseStore, dbId: string): CapturedBlo
     if (!isCapturable(db)) return undefined;
     const encoded = encodeDatabase(store, db, db.commitSerial + 1);
     db.pending = { snapshot: encoded.snapshot, blob: encoded.blob };
+    db.unsavedBlob = undefined;
     return { dbId: db.id, anchorId: db.anchorId, blob: encoded.blob, problem: encoded.problem };
 }
 

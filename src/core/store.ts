@@ -389,6 +389,22 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /**
+     * The pending capture will not reach a save (its write failed, or the save wrote something
+     * else): forget it without committing. Working is untouched. Returns the ids that had one.
+     */
+    discardPending(): string[] {
+        const dropped: string[] = [];
+        for (const id of this.databaseIds()) {
+            const db = this.databases.get(id)!;
+            if (db.pending === undefined) continue;
+            db.unsavedBlob = db.pending.blob;
+            db.pending = undefined;
+            dropped.push(id);
+        }
+        return dropped;
+    }
+
+    /**
      * Not saved: Working <- Committed for every database, leases dropped (their units are in
      * Committed already if they were captured, and otherwise never were saved), captures forgotten.
      * Read-only databases are left as they are. Returns the ids rolled back.

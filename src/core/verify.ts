@@ -240,7 +240,9 @@ function checkAnchors(store: DatabaseStore, db: Database, coreBlobs: readonly Co
                 const inCore = decoded.value.snapshot;
                 const matchesCommitted = db.committed !== undefined && sameSnapshot(inCore, db.committed);
                 const matchesPending = db.pending !== undefined && blob === db.pending.blob;
-                if (!matchesCommitted && !matchesPending) {
+                // the capture of a save that failed: the game holds the same in memory
+                const matchesUnsaved = db.unsavedBlob !== undefined && blob === db.unsavedBlob;
+                if (!matchesCommitted && !matchesPending && !matchesUnsaved) {
                     add("anchor_blob", string.format(
                         "core %d holds version %s (saved %s times) but Committed is version %s (saved %s times)",
                         db.anchorId, num(inCore.version), num(inCore.commitSerial),

@@ -12,7 +12,7 @@ import type { AuditLog } from "./audit";
 import type { Transfer } from "./transfer";
 import { listBackups, readBackup, writeBackup, backupFolder } from "./backups";
 import { readBlob, writeBlob } from "./cores";
-import { info } from "./log";
+import { info, warn } from "./log";
 
 export interface CommandServices {
     readonly store: DatabaseStore;
@@ -298,7 +298,7 @@ export function registerCommands(s: CommandServices): void {
     Game.AddCommand("dbio", "Database IO: status, verify, preflight, migrate, backup, backups, restore, audit", (args) => {
         runCommand(s, args, true, (line) => info(line));
     });
-    if (SERVER) {
+    if (SERVER && hasGameMember("AssignOnClientRequestExecute")) {
         Game.AssignOnClientRequestExecute("dbio", (client, _cursor, args) => {
             const admin = client !== undefined && client.HasPermission(ClientPermissions.ConsoleCommands);
             const out = (line: string): void => info(string.format("(for %s) %s", client?.Name ?? "?", line));
@@ -308,5 +308,18 @@ export function registerCommands(s: CommandServices): void {
             }
             runCommand(s, args, true, out);
         });
+    } else if (SERVER) {
+        // The LuaCs services rewrite (refactor/luacs-services-model) has this member commented out
+        // in LuaGame.cs; the established layer has it (docs/hosting.md "LuaCs versions").
+        warn("this LuaCs has no Game.AssignOnClientRequestExecute: players cannot run 'dbio' from their console; use the server console");
     }
+}
+
+/**
+ * Whether the LuaCs `Game` object has a member. Game is a C# object: reading a member it does not
+ * have raises instead of giving nil, so the read runs under pcall (the key is held in a variable).
+ */
+function hasGameMember(name: string): boolean {
+    const [ok, value] = pcall(() => (Game as unknown as LuaTable<string, unknown>).get(name));
+    return ok && value !== undefined;
 }

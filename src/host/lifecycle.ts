@@ -4,7 +4,21 @@
  * - capture: a Before patch on Submarine.SaveToXElement, which the game runs when it captures the
  *   submarine for a save. Open leases are reconciled, then Working plus the units still leased
  *   are written into every Database Core, so the captured submarine carries them.
- * - save confirmed: an After patch on SaveUtil.SaveGame: Committed <- the pending capture.
+ * - save confirmed: Committed <- the pending capture, only when the save that follows it really
+ *   wrote the file. SaveUtil.SaveGame catches every error of its own steps and returns normally,
+ *   so its After patch runs after a failed save too (SaveUtil.SaveGame: "Error saving
+ *   gamesession", "Error saving submarine" return, "Error compressing save file" is logged).
+ *   What shows a completed save is the After patch of SaveUtil.CompressDirectory, its last step:
+ *   LuaCs installs After patches as Harmony postfixes (LuaCsHook.CreateDynamicHarmonyPatch,
+ *   "HarmonyPostfix"), which do not run when the method throws. A Before patch on SaveGame opens
+ *   the save; its After patch closes it and commits when the file was written.
+ * - SaveGame also runs with no capture before it: GameServer.StartGame when it created new bots,
+ *   the GameSession constructor while a server loads a campaign (isSavingOnLoading), and
+ *   SinglePlayerCampaign.Start (isSavingOnLoading). Those saves write GameSession.SubmarineInfo,
+ *   not a capture of this session, so they commit nothing: a capture counts only for the save
+ *   that follows it in the same update (every save path captures and saves in one go:
+ *   MultiPlayerCampaign/SinglePlayerCampaign.DoLevelTransition, GameServer "Save & quit",
+ *   GameMain.QuitToMainMenu), and never for a save with isSavingOnLoading.
  * - rollback: a Before patch on GameServer.EndGame with wasSaved == false (server only).
  * - every round start: rebuild Working and Committed from the cores of the loaded submarine; the
  *   save is the truth, memory is a cache.
@@ -32,6 +46,8 @@ import type { SavePhases } from "./savePhases";
 export type BindingMode = "patched" | "write-through";
 
 interface PatchState {
+    /** The patch's short name ("capture", "commit", ...). */
+    readonly id: string;
     readonly name: string;
     installed: boolean;
     error?: string;
@@ -55,6 +71,12 @@ export class LifecycleBinding {
     private writingThrough = false;
     /** The latest backup file of each database that has no core, for status. */
     private readonly orphanBackups = new LuaMap<string, string>();
+    /** Updates seen (the think hook): a capture belongs to a save in the same update. */
+    private frame = 0;
+    /** The update of the last save capture; -1 when the capture was used or forgotten. */
+    private captureFrame = -1;
+    /** The SaveGame under way (Before patch to After patch). */
+    private saving: { commits: boolean; written: boolean } | undefined;
 
     constructor(
         private readonly store: DatabaseStore,
@@ -67,15 +89,24 @@ export class LifecycleBinding {
         this.tryPatch("capture", "Barotrauma.Submarine", "SaveToXElement", ["System.Xml.Linq.XElement"], () => {
             this.capture("save");
         }, Hook.HookMethodType.Before);
+        this.tryPatch("savebegin", "Barotrauma.SaveUtil", "SaveGame", undefined, (_instance, ptable) => {
+            this.beginSave(ptable);
+        }, Hook.HookMethodType.Before);
+        this.tryPatch("savewritten", "Barotrauma.SaveUtil", "CompressDirectory", ["System.String", "System.String"], () => {
+            if (this.saving !== undefined) this.saving.written = true;
+        }, Hook.HookMethodType.After);
+        // The same After patch ends a save in the middle of a round (the capture was its first
+        // step): the round goes on once SaveGame returns (savePhases.ts).
         this.tryPatch("commit", "Barotrauma.SaveUtil", "SaveGame", undefined, () => {
-            this.confirmSave();
+            this.phases.saveWritten();
+            this.endSave();
         }, Hook.HookMethodType.After);
         if (SERVER) {
             this.tryPatch("endgame", "Barotrauma.Networking.GameServer", "EndGame", undefined, (_instance, ptable) => {
                 if (ptable.wasSaved !== true) this.rollback("the round ended without a save");
             }, Hook.HookMethodType.Before);
         }
-        const capturePatch = this.patches[0];
+        const capturePatch = this.patch("capture");
         if (!capturePatch.installed) {
             this.mode = "write-through";
             problem("the save capture patch could not be installed (" + (capturePatch.error ?? "?") + ").");
@@ -84,11 +115,6 @@ export class LifecycleBinding {
                 this.writeThrough(event.db);
             });
         }
-        // A save in the middle of a round (the capture was its first step) is over once the file
-        // is written; the round goes on (savePhases.ts).
-        this.tryPatch("savewritten", "Barotrauma.SaveUtil", "SaveGame", undefined, () => {
-            this.phases.saveWritten();
-        }, Hook.HookMethodType.After);
         // The first step of every save path settles and freezes the devices (savePhases.ts).
         // Multiplayer stores the players' inventories first: MultiPlayerCampaign.SavePlayers runs
         // before HandleSaveAndQuit and the capture on "save & quit" (GameServer, ManageRound) and
@@ -132,6 +158,7 @@ export class LifecycleBinding {
             return undefined;
         });
         Hook.Add("think", PATCH_PREFIX + "newCores", () => {
+            this.frame++;
             this.phases.think();
             this.attachNewCores();
         });
@@ -145,7 +172,8 @@ export class LifecycleBinding {
         fn: PatchCallback,
         hookType: HookMethodType,
     ): void {
-        const state: PatchState = { name: className + "." + method, installed: false };
+        const when = hookType === Hook.HookMethodType.After ? "after" : "before";
+        const state: PatchState = { id: name, name: className + "." + method + " (" + when + ")", installed: false };
         this.patches.push(state);
         const wrapped: PatchCallback = (instance, ptable) => {
             const [success, err] = pcall(fn, instance, ptable);
@@ -165,8 +193,17 @@ export class LifecycleBinding {
         }
     }
 
+    private patch(id: string): PatchState {
+        for (const p of this.patches) {
+            if (p.id === id) return p;
+        }
+        return { id, name: id, installed: false, error: "not attempted" };
+    }
+
     /** Reads every core of the loaded submarine and rebuilds Committed and Working from them. */
     rebuild(reason: string): RebuildReport {
+        this.captureFrame = -1;
+        this.saving = undefined;
         this.cores = new LuaMap<number, CoreItem>();
         this.newCores = new LuaMap<number, Item>();
         const anchors = [];
@@ -201,6 +238,51 @@ export class LifecycleBinding {
         this.phases.capture();
         const captured = this.store.capture();
         this.writeCaptured(captured, true);
+        this.captureFrame = this.frame;
+    }
+
+    /**
+     * SaveGame starts. It can commit only the capture taken in this same update (write-through:
+     * the cores always hold Working, so what the game captures is the pending state), and never
+     * when the game saves a session it has just loaded (isSavingOnLoading). Any other pending
+     * capture is stale: it is forgotten, not committed.
+     */
+    private beginSave(ptable: PatchParams): void {
+        if (!this.authority) return;
+        // ParameterTable is reached through its string indexer only: read with a key held in a
+        // variable (a literal key compiles to a field access, which MoonSharp refuses).
+        const key = "isSavingOnLoading";
+        const onLoading = ptable[key] === true;
+        const fresh = this.mode === "write-through" || this.captureFrame === this.frame;
+        this.captureFrame = -1;
+        const commits = fresh && !onLoading;
+        if (!commits) this.store.discardPending();
+        this.saving = { commits, written: false };
+    }
+
+    /** SaveGame returned (it returns after a failed write too). */
+    private endSave(): void {
+        if (!this.authority) return;
+        const saving = this.saving;
+        this.saving = undefined;
+        if (saving === undefined) {
+            // The Before patch is missing: no way to tell a fresh capture; keep the old rule.
+            if (!this.patch("savebegin").installed) this.confirmSave();
+            return;
+        }
+        if (!saving.commits) return;
+        if (!saving.written && this.patch("savewritten").installed) {
+            const dropped = this.store.discardPending();
+            this.lastSave = string.format("FAILED %.0f s after start (the game could not write the save file)", this.now());
+            if (dropped.length > 0) {
+                problem(string.format(
+                    "the game's save failed (see the error above): %d database(s) NOT committed; they stay as they are in memory",
+                    dropped.length,
+                ));
+            }
+            return;
+        }
+        this.confirmSave();
     }
 
     private writeCaptured(captured: readonly { dbId: string; anchorId: number; blob: string }[], loud: boolean): void {
@@ -361,7 +443,10 @@ export class LifecycleBinding {
         for (const patch of this.patches) {
             lines.push(string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")"));
         }
-        lines.push("last save confirmed: " + this.lastSave);
+        lines.push(this.patch("savewritten").installed
+            ? "save failure detection: on"
+            : "save failure detection: OFF (a save the game fails to write is still committed)");
+        lines.push("last save: " + this.lastSave);
         lines.push(this.phases.statusLine());
         lines.push(string.format("cores tracked: %d", countOf(this.cores)));
         if (this.lastRebuild !== undefined) {

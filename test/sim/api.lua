@@ -229,6 +229,11 @@ function A.install(sim, state)
             end
         end,
     })
+    if sim.luacs == "services" then
+        -- The rewrite's LuaGame has no AssignOnClientRequestExecute (commented out): reading it
+        -- fails like any missing member of a userdata.
+        rawset(env.Game, "AssignOnClientRequestExecute", nil)
+    end
     for k, f in pairs(gameFunctions) do
         rawset(env.Game, k, function(a, ...)
             if rawequal(a, env.Game) then return f(...) end

@@ -5,7 +5,9 @@
 -- nil); an error is logged and the other callbacks still run.
 -- Patches: prefixes share one parameter table; an error aborts the remaining callbacks of that
 -- group and discards argument changes; PreventExecution skips the remaining prefixes and the
--- original; postfixes always run (Harmony), with a fresh table.
+-- original; postfixes run (Harmony), with a fresh table, after an original that returned; an
+-- original that raises runs no postfix and the error goes on to its caller (LuaCs emits an
+-- ordinary Harmony postfix, "HarmonyPostfix", not a finalizer: LuaCsHook.CreateDynamicHarmonyPatch).
 local H = {}
 
 H.BEFORE = 0
@@ -222,7 +224,11 @@ function H.invoke(hooks, logError, info, instance, args, original, isAlive)
         end
     end
     local result
-    if not prevent then result = original(args) end
+    if not prevent then
+        local ok, r = pcall(original, args)
+        if not ok then error(r, 0) end -- no postfix: the exception goes on to the caller
+        result = r
+    end
     -- A method that stopped Lua (quit to the main menu) runs no postfix.
     if #p.postfixes > 0 and (isAlive == nil or isAlive()) then
         local pt = newParamTable(info, args, result)

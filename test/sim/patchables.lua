@@ -24,6 +24,12 @@ R.classes = {
                 names = { "filePath", "isSavingOnLoading" }, static = true,
                 unconvertible = { filePath = "Barotrauma.CampaignDataPath" },
             } },
+            -- SaveGame's last step: packs the temp folder into the save file. An exception here
+            -- is caught by SaveGame (SaveUtil.SaveGame, "Error compressing save file").
+            CompressDirectory = { {
+                params = { "System.String", "System.String" },
+                names = { "sInDir", "sOutFile" }, static = true,
+            } },
         },
     },
     ["Barotrauma.Networking.GameServer"] = {

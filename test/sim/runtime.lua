@@ -126,6 +126,12 @@ function Sim.new(opts)
     self.mode = mode
     self.isServer = mode == "server"
     self.language = opts.language or "en"
+    -- Which LuaCs layer the Lua globals follow: "established" (default: the layer players install,
+    -- evilfactory/LuaCsForBarotrauma master, SharedSource/LuaCs/Lua/LuaClasses/LuaGame.cs) or
+    -- "services" (the rewrite on refactor/luacs-services-model, where LuaGame.cs has
+    -- AssignOnClientRequestExecute commented out).
+    self.luacs = opts.luacs or "established"
+    assert(self.luacs == "established" or self.luacs == "services", "luacs: established or services")
     self.verbose = opts.verbose == true
     self.dedicated = opts.dedicated ~= false
     self.ownsSaveFolder = opts.saveFolder == nil
@@ -806,24 +812,55 @@ function Sim:_capture()
     self.session.subInfo = captured
 end
 
---- SaveUtil.SaveGame: writes the last capture (and the player data) to disk.
+--- The step at which `sim.faults.saveFails` makes this SaveGame fail, or nil. The switch is a step
+--- name ("clearFolder", "gamesession", "submarine", "compress"; true = "compress") for every
+--- save, or a function(isSavingOnLoading, n) -> step or nil (n counts SaveGame calls from 1).
+local function saveFault(self, isSavingOnLoading)
+    local f = self.faults.saveFails
+    self.saveCalls = (self.saveCalls or 0) + 1
+    if type(f) == "function" then f = f(isSavingOnLoading == true, self.saveCalls) end
+    if f == true then return "compress" end
+    return f
+end
+
+--- SaveUtil.SaveGame(CampaignDataPath, bool isSavingOnLoading): each step runs in its own
+--- try/catch that logs the error (DebugConsole.ThrowError) and returns, so a failed save still
+--- returns normally and every After patch of SaveGame runs (SaveUtil.SaveGame: "Failed to clear
+--- folder", "Error saving gamesession", "Error saving submarine" return; "Error compressing save
+--- file" is the last step). The file is written by SaveUtil.CompressDirectory(TempPath,
+--- SavePath), which this simulation calls through the patches: when it raises, its postfixes do
+--- not run. What is written: the last capture (GameSession.SubmarineInfo) and the player data.
 function Sim:_saveGame(isSavingOnLoading)
     self:_log(isSavingOnLoading and "SaveGame(isSavingOnLoading)" or "SaveGame")
+    local fault = saveFault(self, isSavingOnLoading)
     self:_invoke("Barotrauma.SaveUtil", "SaveGame", nil,
         { filePath = self:_dataPath(), isSavingOnLoading = isSavingOnLoading == true },
         function()
+            local function failed(what)
+                self:_log("SaveGame failed: " .. what)
+                self:_print("ERROR: " .. what .. " (simulated fault)")
+            end
+            if fault == "clearFolder" then return failed("Failed to clear folder") end
             local session = self.session
+            if fault == "gamesession" then return failed("Error saving gamesession") end
             if not self.isServer and self.player ~= nil and not self.player._removed then
                 -- Singleplayer: the crew's inventories go into the campaign file at save time.
                 local problems = {}
                 session.playerData = { [self.player._name] = S.captureCharacter(self.player, problems) }
                 reportProblems(self, problems)
             end
-            self.saveCount = self.saveCount + 1
-            self.disk[self.savePath] = S.deepcopy({
-                sub = session.subInfo, players = session.playerData, serial = self.saveCount,
-                isSavingOnLoading = isSavingOnLoading == true,
-            })
+            if fault == "submarine" then return failed("Error saving submarine") end
+            local ok = pcall(self._invoke, self, "Barotrauma.SaveUtil", "CompressDirectory", nil,
+                { sInDir = self.saveFolder .. "/temp", sOutFile = self.savePath },
+                function()
+                    if fault == "compress" then error("System.IO.IOException: simulated write failure", 0) end
+                    self.saveCount = self.saveCount + 1
+                    self.disk[self.savePath] = S.deepcopy({
+                        sub = session.subInfo, players = session.playerData, serial = self.saveCount,
+                        isSavingOnLoading = isSavingOnLoading == true,
+                    })
+                end)
+            if not ok then failed("Error compressing save file") end
         end)
 end
 
@@ -914,8 +951,23 @@ function Sim:_loadRound(subInfo)
     end
 end
 
+--- Multiplayer: bots hired in the campaign are created at the next round start, and
+--- GameServer.StartGame then saves ("created new bots -> save them": SaveUtil.SaveGame with no
+--- capture before it). Rounds that load existing bots do not save.
+function Sim:hireBots()
+    assert(self.isServer and self.session ~= nil, "hireBots: needs a multiplayer campaign")
+    self.session.newBots = true
+end
+
 function Sim:_beginRound(saveOnStart)
     if saveOnStart then self:_saveGame(true) end
+    if self.isServer and self.session.newBots then
+        -- GameServer.StartGame: `campaign != null && crewManager.HasBots && !hadBots` -> SaveGame,
+        -- before the roundStart hook.
+        self.session.newBots = false
+        self:_log("new bots")
+        self:_saveGame(false)
+    end
     self.session.roundEnded = false
     self.roundRunning = true
     -- GameServer.StartGame sets GameStarted = true just before Hook.Call("roundStart").
@@ -1055,6 +1107,10 @@ function Sim:_loadCampaign()
             assert(save ~= nil, "LoadCampaign: no save on disk")
             self.session.subInfo = S.deepcopy(save.sub)
             self.session.playerData = S.deepcopy(save.players or {})
+            -- SaveUtil.LoadGame builds a new GameSession; on a server its constructor saves once
+            -- (GameSession(SubmarineInfo, List, XDocument, CampaignDataPath), "multiplayercampaign":
+            -- SaveUtil.SaveGame(campaignData, isSavingOnLoading: true)).
+            self:_saveGame(true)
         end)
 end
 

@@ -231,7 +231,7 @@ describe("save phases", function()
         local steel = k.sim:spawnNow("steel", { inventory = k.player.Inventory })
         k:tick(2)
         local status = table.concat(k:command("dbio status"), "\n")
-        assert.truthy(status:find("patch Barotrauma.MultiPlayerCampaign.SavePlayers: installed", 1, true), status)
+        assert.truthy(status:find("patch Barotrauma.MultiPlayerCampaign.SavePlayers (before): installed", 1, true), status)
         assert.truthy(status:find("save phase: running", 1, true), status)
         local Hook = k.sim.env.Hook
         local seen = {}

@@ -223,3 +223,72 @@ describe("simulated submarine spec", function()
         sim:cleanup()
     end)
 end)
+
+describe("simulated SaveGame outcomes", function()
+    local sim, Hook, Before, After, seen
+    before_each(function()
+        sim = K.new({ noMod = true })
+        Hook = sim.env.Hook
+        Before, After = Hook.HookMethodType.Before, Hook.HookMethodType.After
+        sim:startCampaign(K.SUB)
+        seen = {}
+        Hook.Patch("spec.b", "Barotrauma.SaveUtil", "SaveGame", function(_, p)
+            local k = "isSavingOnLoading"
+            seen[#seen + 1] = "before loading=" .. tostring(p[k])
+        end, Before)
+        Hook.Patch("spec.w", "Barotrauma.SaveUtil", "CompressDirectory", { "System.String", "System.String" },
+            function() seen[#seen + 1] = "written" end, After)
+        Hook.Patch("spec.a", "Barotrauma.SaveUtil", "SaveGame", function() seen[#seen + 1] = "after" end, After)
+        sim:clearLog()
+    end)
+    after_each(function() sim:cleanup() end)
+
+    it("a save that completes runs CompressDirectory's postfix between SaveGame's prefix and postfix", function()
+        local serial = sim:currentSave().serial
+        sim:mpTransition()
+        assert.are.same({ "before loading=false", "written", "after" }, seen)
+        assert.are.equal(serial + 1, sim:currentSave().serial)
+    end)
+
+    for _, step in ipairs({ "clearFolder", "gamesession", "submarine", "compress" }) do
+        it("a save failing at " .. step .. " writes nothing, logs, and still runs SaveGame's postfix", function()
+            sim.faults.saveFails = step
+            local before = sim:currentSave()
+            sim:mpTransition()
+            assert.are.same({ "before loading=false", "after" }, seen)
+            assert.are.equal(before, sim:currentSave())
+            local logged = false
+            for _, e in ipairs(sim.callLog) do
+                if e:find("^SaveGame failed") then logged = true end
+            end
+            assert.is_true(logged)
+            assert.are.same({}, sim.errors)
+        end)
+    end
+
+    it("a fault function chooses per call", function()
+        local calls = 0
+        sim.faults.saveFails = function()
+            calls = calls + 1
+            return calls == 2 and "compress" or nil
+        end
+        sim:mpTransition()
+        sim:mpTransition()
+        assert.are.same({ "before loading=false", "written", "after", "before loading=false", "after" }, seen)
+    end)
+
+    it("new bots make the next round start save once without a capture; later rounds do not", function()
+        sim:hireBots()
+        sim:mpEndWithoutSave({ nextRound = true })
+        assert.are.same({ "EndGame(wasSaved=false)", "EndRound", "hook:roundEnd", "unload", "load", "new bots",
+            "SaveGame", "hook:roundStart" }, sim.callLog)
+        sim:clearLog()
+        sim:mpEndWithoutSave({ nextRound = true })
+        assert.are.same({ "EndGame(wasSaved=false)", "EndRound", "hook:roundEnd", "unload", "load", "hook:roundStart" }, sim.callLog)
+    end)
+
+    it("a campaign loaded on the server saves once while loading (isSavingOnLoading)", function()
+        sim:mpCrewDead()
+        assert.are.same({ "before loading=true", "written", "after" }, seen)
+    end)
+end)
