@@ -24,6 +24,8 @@ import { findCores, readBlob, writeBlob, CoreItem, isCore, coreOf } from "./core
 import { Signal } from "./events";
 import { info, problem, warn } from "./log";
 import { writeBackup } from "./backups";
+import { addHook, addPatch } from "./guard";
+import { patchArg } from "./patchArgs";
 
 export type BindingMode = "patched" | "write-through";
 
@@ -66,7 +68,7 @@ export class LifecycleBinding {
         }, Hook.HookMethodType.After);
         if (SERVER) {
             this.tryPatch("endgame", "Barotrauma.Networking.GameServer", "EndGame", undefined, (_instance, ptable) => {
-                if (ptable.wasSaved !== true) this.rollback("the round ended without a save");
+                if (patchArg(ptable, "wasSaved") !== true) this.rollback("the round ended without a save");
             }, Hook.HookMethodType.Before);
         }
         const capturePatch = this.patches[0];
@@ -86,27 +88,27 @@ export class LifecycleBinding {
             this.beforeCapture.emit("round end");
         }, Hook.HookMethodType.Before);
 
-        Hook.Add("roundStart", PATCH_PREFIX + "roundStart", () => {
+        addHook("roundStart", PATCH_PREFIX + "roundStart", () => {
             this.rebuild("round start");
         });
-        Hook.Add("roundEnd", PATCH_PREFIX + "roundEnd", () => {
+        addHook("roundEnd", PATCH_PREFIX + "roundEnd", () => {
             this.roundEnded.emit("round end");
         });
-        Hook.Add("stop", PATCH_PREFIX + "stop", () => {
+        addHook("stop", PATCH_PREFIX + "stop", () => {
             this.flushIntoLiveCores();
         });
-        Hook.Add("item.created", PATCH_PREFIX + "coreCreated", (item: Item) => {
+        addHook("item.created", PATCH_PREFIX + "coreCreated", (item: Item) => {
             if (isCore(item)) this.newCores.set(item.ID, item);
         });
-        Hook.Add("item.removed", PATCH_PREFIX + "coreRemoved", (item: Item) => {
+        addHook("item.removed", PATCH_PREFIX + "coreRemoved", (item: Item) => {
             this.onItemRemoved(item);
         });
-        Hook.Add("item.readPropertyChange", PATCH_PREFIX + "protectCore", (item: Item) => {
+        addHook("item.readPropertyChange", PATCH_PREFIX + "protectCore", (item: Item) => {
             // Players must never edit the stored database (it is an InGameEditable property).
             if (isCore(item)) return true;
             return undefined;
         });
-        Hook.Add("think", PATCH_PREFIX + "newCores", () => {
+        addHook("think", PATCH_PREFIX + "newCores", () => {
             this.attachNewCores();
         });
     }
@@ -121,16 +123,8 @@ export class LifecycleBinding {
     ): void {
         const state: PatchState = { name: className + "." + method, installed: false };
         this.patches.push(state);
-        const wrapped: PatchCallback = (instance, ptable) => {
-            const [success, err] = pcall(fn, instance, ptable);
-            if (!success) problem(string.format("%s handler failed: %s", name, err));
-        };
         const [success, err] = pcall(() => {
-            if (params !== undefined) {
-                Hook.Patch(PATCH_PREFIX + name, className, method, params, wrapped, hookType);
-            } else {
-                Hook.Patch(PATCH_PREFIX + name, className, method, wrapped, hookType);
-            }
+            addPatch(PATCH_PREFIX + name, className, method, params, fn, hookType);
         });
         state.installed = success;
         if (!success) {

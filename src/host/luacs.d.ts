@@ -19,11 +19,16 @@ declare const CLIENT: boolean;
 
 declare type HookMethodType = number & { readonly __hookMethodType: unique symbol };
 
-/** Harmony parameter table: arguments by C# parameter name. */
+/**
+ * LuaCsHook.ParameterTable (LuaCsForBarotrauma SharedSource/LuaCs/LuaCsHook.cs): its members only.
+ * The arguments sit behind its string indexer, which MoonSharp reaches through a bracket index
+ * alone: read and write them with patchArg / setPatchArg (host/patchArgs.ts), never by name.
+ */
 declare interface PatchParams {
-    [name: string]: unknown;
     PreventExecution: boolean;
     ReturnValue: unknown;
+    readonly OriginalReturnValue: unknown;
+    readonly __parameterTable: unique symbol;
 }
 
 /**
