@@ -12,6 +12,7 @@ import { NET_DOWN } from "../host/sync/wire";
 import { hasGui, PanelGui } from "./panel";
 import { startFabricatorClient } from "./fabricatorClient";
 import { FabricatorPanel } from "./fabricatorPanel";
+import { addHook, receive } from "../host/guard";
 
 const HOOK = "databaseio.client.";
 
@@ -41,14 +42,14 @@ export function startClient(modVersion: string): SyncClient | undefined {
         },
         GAME_LOOKUP,
     );
-    Networking.Receive(NET_DOWN, (msg) => {
+    receive(NET_DOWN, (msg) => {
         // client.receive never raises; the pcall keeps even an unexpected failure here.
         pcall(() => client.receive(msg));
     });
     const gui = hasGui() ? new PanelGui(client) : undefined;
     const fabricator = startFabricatorClient({ now: () => Timer.GetTime(), start: (name) => Networking.Start(name), send: (msg) => Networking.Send(msg) });
     const fabPanel = hasGui() ? new FabricatorPanel(fabricator, () => Timer.GetTime()) : undefined;
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         pcall(() => client.update());
         if (gui !== undefined) gui.update();
         pcall(() => fabricator.update());

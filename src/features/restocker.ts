@@ -25,6 +25,7 @@ import type { Ingredient } from "../core/consume";
 import type { MutationEvent } from "../core/events";
 import { configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
 import { tagResolver } from "./prefabTags";
+import { addHook } from "../host/guard";
 
 export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
@@ -423,19 +424,19 @@ export function installRestockers(s: HostServices): Restockers {
     s.store.subscribe("databaseio.restockers", (event) => {
         restockers.onEvent(event);
     });
-    Hook.Add("item.created", HOOK + "created", (item: Item) => {
+    addHook("item.created", HOOK + "created", (item: Item) => {
         restockers.track(item);
     });
-    Hook.Add("item.removed", HOOK + "removed", (item: Item) => {
+    addHook("item.removed", HOOK + "removed", (item: Item) => {
         restockers.onRemoved(item);
     });
-    Hook.Add("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
+    addHook("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
         restockers.onSignal(signal, connection);
     });
-    Hook.Add(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {
+    addHook(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {
         restockers.toggle(item);
     });
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         restockers.think();
     });
     return restockers;

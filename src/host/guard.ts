@@ -68,6 +68,16 @@ export function guarded<A extends unknown[], R>(where: string, fn: (this: void, 
     };
 }
 
+/** `guarded` for a callback whose caller needs a value of its type: `fallback` after an error. */
+export function guardedOr<A extends unknown[], R>(where: string, fallback: R, fn: (this: void, ...args: A) => R): (this: void, ...args: A) => R {
+    return (...args: A) => {
+        const [ok, result] = pcall(fn, ...args);
+        if (ok) return result as R;
+        reportFailure(where, result);
+        return fallback;
+    };
+}
+
 /** Hook.Add with a guarded callback. */
 export function addHook(eventName: string, id: string, fn: (this: void, ...args: any[]) => unknown): void {
     Hook.Add(eventName, id, guarded("hook " + eventName + " (" + id + ")", fn));

@@ -13,6 +13,7 @@ import { loadConfig } from "./config";
 import { problem } from "./log";
 import { registerCommands } from "./commands";
 import { installPropertyGuard } from "./propertyGuard";
+import { addHook } from "./guard";
 
 export interface HostServices {
     readonly store: DatabaseStore;
@@ -68,10 +69,10 @@ export function startHost(): HostServices {
         removals.clear();
         transfer.reset();
     });
-    Hook.Add("item.removed", HOOK + "removals", (item: Item) => {
+    addHook("item.removed", HOOK + "removals", (item: Item) => {
         removals.onItemRemoved(item, Submarine.Unloading === true);
     });
-    Hook.Add("think", HOOK + "sweep", () => {
+    addHook("think", HOOK + "sweep", () => {
         transfer.sweep();
     });
     lifecycle.install();

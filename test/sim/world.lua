@@ -208,17 +208,46 @@ local function spawnOne(self, e)
         self:removeItem(item)
     end
     if e.onSpawned ~= nil then
+        -- The game calls the callback unguarded: LuaCs turns the Lua function into an Action<Item>
+        -- (LuaCsForBarotrauma SharedSource/LuaCs/Lua/LuaConverters.cs, RegisterAction<T>:
+        -- `p => Call(function, p)`, no try/catch), which ItemSpawnInfo.OnSpawned invokes inside
+        -- EntitySpawner.Update (SharedSource/Networking/EntitySpawner.cs). An error leaves Update.
+        local hostile = faults.hostileSpawn ~= nil and faults.hostileSpawn(item) == true
+        local mt
+        if hostile then
+            -- Fault: every member read of the new item raises while its callback runs.
+            mt = debug.getmetatable(item)
+            debug.setmetatable(item, { __index = function(_, k)
+                error("hostile spawn: reading " .. tostring(k) .. " of the new " .. prefab._id .. " failed", 2)
+            end, __newindex = mt.__newindex, __eq = mt.__eq, __tostring = mt.__tostring, __metatable = mt.__metatable })
+        end
         local ok, err = xpcall(e.onSpawned, debug.traceback, item)
-        if not ok then self.host.logError("Error in spawn callback (" .. prefab._id .. "):\n" .. tostring(err)) end
+        if hostile then debug.setmetatable(item, mt) end
+        if not ok then
+            return string.format("unhandled exception in EntitySpawner.Update (spawn callback of %s): %s", prefab._id, tostring(err))
+        end
     end
 end
 
---- EntitySpawner.Update: what was queued before this update lands now.
+--- EntitySpawner.Update: what was queued before this update lands now. An error in a spawn
+--- callback leaves Update as the C# exception would: the entries after it stay queued for the next
+--- update (they were not dequeued yet), this update's remove queue is not processed, and the
+--- error is raised out of the update (sim:tick).
 function W:processSpawnQueue()
     local q = self.spawnQueue
     if #q == 0 then return end
     self.spawnQueue = {}
-    for _, e in ipairs(q) do spawnOne(self, e) end
+    for i, e in ipairs(q) do
+        local failure = spawnOne(self, e)
+        if failure ~= nil then
+            local rest = {}
+            for j = i + 1, #q do rest[#rest + 1] = q[j] end
+            for _, later in ipairs(self.spawnQueue) do rest[#rest + 1] = later end
+            self.spawnQueue = rest
+            self.host.logError(failure)
+            error(failure, 0)
+        end
+    end
 end
 
 function W:processRemoveQueue()
