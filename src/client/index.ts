@@ -13,17 +13,18 @@ import { hasGui, PanelGui } from "./panel";
 import { startFabricatorClient } from "./fabricatorClient";
 import { FabricatorPanel } from "./fabricatorPanel";
 import { addHook, receive } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 const HOOK = "databaseio.client.";
 
 function nameOf(this: void, identifier: string): string {
-    const [success, value] = pcall(() => ItemPrefab.GetItemPrefab(identifier)?.Name.Value);
+    const [success, value] = pcall(() => itemPrefab(identifier)?.Name.Value);
     if (success && type(value) === "string" && value !== "") return value as string;
     return identifier;
 }
 
 function categoryOf(this: void, identifier: string): number {
-    const [success, value] = pcall(() => ItemPrefab.GetItemPrefab(identifier)?.Category);
+    const [success, value] = pcall(() => itemPrefab(identifier)?.Category);
     if (success && type(value) === "number") return value as number;
     return 0;
 }

@@ -8,6 +8,7 @@ import type { SyncClient } from "./stream";
 import type { PanelModel, PanelRow, PanelSort } from "./model";
 import { PANEL_SORTS } from "./model";
 import { addPatch, guardedOr } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 /** Only this many rows get GUI elements; the search narrows the rest. */
 const MAX_DRAWN = 150;
@@ -157,7 +158,7 @@ export class PanelGui {
 
     private addIcon(button: GuiButton, identifier: string): void {
         pcall(() => {
-            const prefab = ItemPrefab.GetItemPrefab(identifier);
+            const prefab = itemPrefab(identifier);
             const sprite = prefab === undefined ? undefined : prefab.InventoryIcon ?? prefab.Sprite;
             if (sprite !== undefined) GUI.Image(GUI.RectTransform(Vector2(0.08, 1), button.RectTransform, GUI.Anchor.CenterLeft), sprite);
         });

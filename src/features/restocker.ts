@@ -26,6 +26,7 @@ import type { MutationEvent } from "../core/events";
 import { configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
 import { tagResolver } from "./prefabTags";
 import { addHook } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
@@ -262,7 +263,7 @@ export class Restockers {
         const wanted: string[] = [];
         const set = new LuaMap<string, true>();
         const add = (id: string): void => {
-            if (set.has(id) || ItemPrefab.GetItemPrefab(id) === undefined) return;
+            if (set.has(id) || itemPrefab(id) === undefined) return;
             set.set(id, true);
             wanted.push(id);
         };
@@ -374,7 +375,7 @@ export class Restockers {
         let deficit = goal - have - this.incomingTo(r, containerId);
         for (const identifier of r.wanted) {
             if (deficit <= 0) return;
-            const prefab = ItemPrefab.GetItemPrefab(identifier);
+            const prefab = itemPrefab(identifier);
             if (prefab === undefined || !inventory.CanProbablyBePut(prefab)) continue;
             // Units on their way take space too (they have not landed yet).
             const room = inventory.HowManyCanBePut(prefab) - this.incomingTo(r, containerId);

@@ -67,8 +67,11 @@ declare interface ItemPrefab {
 declare interface LocalizedString { readonly Value: string }
 
 declare namespace ItemPrefab {
-    /** nil when no prefab of that identifier is loaded. */
-    function GetItemPrefab(identifier: string): ItemPrefab | undefined;
+    /**
+     * By display name first, then by identifier (LuaCs LuaBarotraumaAdditions.cs): never use it
+     * for an identifier, use itemPrefab (host/itemPrefabs.ts). nil when nothing matches.
+     */
+    function GetItemPrefab(nameOrIdentifier: string): ItemPrefab | undefined;
 }
 
 declare interface Submarine {

@@ -14,6 +14,7 @@ import { problem } from "./log";
 import { registerCommands } from "./commands";
 import { installPropertyGuard } from "./propertyGuard";
 import { addHook } from "./guard";
+import { itemPrefab } from "./itemPrefabs";
 
 export interface HostServices {
     readonly store: DatabaseStore;
@@ -41,7 +42,7 @@ export function isAuthority(): boolean {
 export function startHost(): HostServices {
     const config = loadConfig();
     const store = new DatabaseStore({
-        isKnownIdentifier: (identifier) => ItemPrefab.GetItemPrefab(identifier) !== undefined,
+        isKnownIdentifier: (identifier) => itemPrefab(identifier) !== undefined,
         limits: () => ({ maxUnits: config.maxUnits, maxKeys: config.maxKeys }),
         onListenerError: (message) => problem(message),
     });

@@ -9,6 +9,7 @@ import { ok, refuse, Result } from "../core/result";
 import { warn } from "./log";
 import { toArray } from "./clr";
 import { guarded } from "./guard";
+import { itemPrefab } from "./itemPrefabs";
 
 const SPAWN_CALLBACK = "spawn callback of ";
 
@@ -22,7 +23,7 @@ export interface SpawnResult {
 }
 
 export function prefabFor(identifier: string): ItemPrefab | undefined {
-    return ItemPrefab.GetItemPrefab(identifier);
+    return itemPrefab(identifier);
 }
 
 function absoluteCondition(prefab: ItemPrefab, percent: number): number {
