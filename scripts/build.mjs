@@ -5,7 +5,8 @@
 //   1. compile   tstl -p tsconfig.json (bundle databaseio.lua; TSTL type-checks first) and
 //                tstl -p tsconfig.modules.json (per-file modules for the specs), both into
 //                build/stage/lua first
-//   2. dialect   MoonSharp dialect + one-global rule on the bundle and the Autorun entry
+//   2. dialect   MoonSharp dialect + one-global rule on the bundle and the Autorun entry; no
+//                patch argument table read by name (it raises on MoonSharp)
 //   3. minify    paren-call guard, then luamin -> databaseio.min.lua (checked again); then the
 //                staged output replaces lua/databaseio.lua, lua/databaseio.min.lua, lua/modules
 //   4. xml       every XML under mod/ and filelist.xml well-formed; every referenced file exists
@@ -25,7 +26,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { checkDialect, checkParenCalls, formatFinding, parseLua } from "./lib/lua-checks.mjs";
+import { checkDialect, checkParenCalls, checkPatchArgs, formatFinding, parseLua } from "./lib/lua-checks.mjs";
 import {
     BUNDLE, BUNDLE_IN_MOD, BUNDLE_MIN, BUNDLE_MIN_IN_MOD, DIST_DIR, DIST_MOD, MOD_DIR, MOD_FOLDER_NAME,
     MODULES_DIR, PACKAGE_JSON, ROOT, ROOT_FILELIST, SIM_PREFABS, autorunLuaFiles, rel,
@@ -118,9 +119,20 @@ function dialectCheck(files) {
     if (findings.length > 0) fail(findings, `${findings.length} dialect problem(s)`);
 }
 
+/** No patch argument table read by name (it raises on MoonSharp; lua-checks.mjs checkPatchArgs). */
+function patchArgsCheck(files) {
+    const findings = [];
+    for (const file of files) {
+        const source = readFileSync(file, "utf8");
+        findings.push(...withSource(checkPatchArgs(source, rel(file)), source));
+    }
+    if (findings.length > 0) fail(findings, `${findings.length} patch argument table(s) read by name`);
+}
+
 function dialect() {
     const files = [STAGED_BUNDLE, ...autorunLuaFiles()];
     dialectCheck(files);
+    patchArgsCheck(files);
     return `${files.map(rel).join(", ")} clean`;
 }
 
@@ -141,6 +153,7 @@ function minify() {
     const parsed = parseLua(min, rel(STAGED_BUNDLE_MIN));
     if (parsed.finding) fail([parsed.finding], "minified bundle does not parse");
     dialectCheck([STAGED_BUNDLE_MIN]);
+    patchArgsCheck([STAGED_BUNDLE_MIN]);
     publish();
     return `${rel(BUNDLE_MIN)} (${source.length} -> ${min.length + 1} bytes); lua/ updated`;
 }

@@ -341,3 +341,214 @@ export function runCheckCli(name, check, targets, noun) {
     console.log(`${name}: ${targets.length} file(s), ${total} ${noun}`);
     process.exitCode = total > 0 ? 1 : 0;
 }
+
+// ---------------------------------------------------------------- patch argument tables
+
+/**
+ * The members of LuaCs's patch argument table (LuaCsForBarotrauma
+ * Barotrauma/BarotraumaShared/SharedSource/LuaCs/LuaCsHook.cs, class LuaCsHook.ParameterTable):
+ * PreventExecution { get; set; }, ReturnValue { get; set; }, OriginalReturnValue { get; private set; },
+ * OriginalParameters { get; }. ModifiedParameters is [MoonSharpHidden]; the arguments themselves
+ * are behind the string indexer `this[string paramName]`, which MoonSharp reaches only through a
+ * bracket index: a name index of anything else raises "cannot access field ... of
+ * userdata<ParameterTable>".
+ */
+export const PARAMETER_TABLE_MEMBERS = new Set(["PreventExecution", "ReturnValue", "OriginalReturnValue", "OriginalParameters"]);
+
+/** The name a project convention gives every patch argument table parameter. */
+const PTABLE_NAME = "ptable";
+
+function isHookPatch(node) {
+    return node.type === "CallExpression" && node.base.type === "MemberExpression" && node.base.indexer === "."
+        && node.base.identifier.name === "Patch" && isGlobalIdentifier(node.base.base, "Hook");
+}
+
+/** The name a call's callee goes by: `f(...)`, `x.f(...)`, `x:f(...)`. */
+function calleeName(call) {
+    const base = call.base;
+    if (base.type === "Identifier") return base.name;
+    if (base.type === "MemberExpression") return base.identifier.name;
+    return undefined;
+}
+
+/** The name a function is bound to: `local function f`, `function x.f`, `local f = function`, `x.f = function`. */
+function functionNames(ast) {
+    const names = new Map();
+    walk(ast, (node) => {
+        if (node.type === "FunctionDeclaration" && node.identifier) {
+            const id = node.identifier;
+            if (id.type === "Identifier") names.set(node, id.name);
+            else if (id.type === "MemberExpression") names.set(node, id.identifier.name);
+        }
+        if (node.type === "LocalStatement" || node.type === "AssignmentStatement") {
+            node.variables.forEach((v, i) => {
+                const init = node.init[i];
+                if (!init || init.type !== "FunctionDeclaration") return;
+                if (v.type === "Identifier") names.set(init, v.name);
+                else if (v.type === "MemberExpression") names.set(init, v.identifier.name);
+            });
+        }
+    });
+    return names;
+}
+
+/** Function literals among a call's arguments, also inside nested calls (`wrap(function ... end)`). */
+function functionArguments(call, out = []) {
+    for (const arg of call.arguments) {
+        if (arg.type === "FunctionDeclaration") out.push(arg);
+        else if (/CallExpression$/.test(arg.type) && arg.arguments) functionArguments(arg, out);
+    }
+    return out;
+}
+
+/**
+ * The functions whose second parameter is a patch argument table: function literals handed to
+ * Hook.Patch (directly, inside a wrapping call, or by the name of a function), and function
+ * literals handed to a function that installs patches (one whose body calls Hook.Patch or
+ * another such installer).
+ */
+function patchCallbacks(ast) {
+    const names = functionNames(ast);
+    const calls = [];
+    const enclosing = new Map();
+    const stack = [];
+    const visit = (node) => {
+        if (node === null || typeof node !== "object") return;
+        if (Array.isArray(node)) {
+            node.forEach(visit);
+            return;
+        }
+        if (typeof node.type !== "string") return;
+        if (/CallExpression$/.test(node.type) && node.arguments) {
+            calls.push(node);
+            enclosing.set(node, stack.slice());
+        }
+        const isFunction = node.type === "FunctionDeclaration";
+        if (isFunction) stack.push(node);
+        for (const key of Object.keys(node)) {
+            if (key === "loc" || key === "range" || key === "globals") continue;
+            visit(node[key]);
+        }
+        if (isFunction) stack.pop();
+    };
+    visit(ast);
+    const installers = new Set();
+    for (let changed = true; changed;) {
+        changed = false;
+        for (const call of calls) {
+            if (!isHookPatch(call) && !installers.has(calleeName(call))) continue;
+            for (const fn of enclosing.get(call)) {
+                const name = names.get(fn);
+                if (name !== undefined && !installers.has(name)) {
+                    installers.add(name);
+                    changed = true;
+                }
+            }
+        }
+    }
+    const callbacks = new Set();
+    const byName = new Set();
+    for (const call of calls) {
+        if (!isHookPatch(call) && !installers.has(calleeName(call))) continue;
+        for (const fn of functionArguments(call)) callbacks.add(fn);
+        if (isHookPatch(call)) {
+            for (const arg of call.arguments) if (arg.type === "Identifier") byName.add(arg.name);
+        }
+    }
+    for (const [fn, name] of names) if (byName.has(name)) callbacks.add(fn);
+    return callbacks;
+}
+
+/**
+ * Name reads and writes of a patch argument table (`ptable.wasSaved`, `ptable.user = x`): they
+ * raise on MoonSharp. A patch argument table is the second parameter of a patch callback (see
+ * patchCallbacks), any parameter named `ptable`, and a local that copies one of them. Only the
+ * table's real members may be used by name; arguments go through a bracket index with a key held
+ * in a variable. Returns findings.
+ */
+export function checkPatchArgs(source, file) {
+    const parsed = parseLua(source, file);
+    if (parsed.finding) return [parsed.finding];
+    const callbacks = patchCallbacks(parsed.ast);
+    const findings = [];
+    const lookup = (scope, name) => {
+        for (let s = scope; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name);
+        return false;
+    };
+    const child = (scope) => ({ parent: scope, vars: new Map() });
+    const isPtable = (node, scope) => node.type === "Identifier" && lookup(scope, node.name) === true;
+    const visitAll = (list, scope) => {
+        for (const n of list) visit(n, scope);
+    };
+    const visitBody = (body, scope) => visitAll(body, child(scope));
+    function visit(node, scope) {
+        if (node === null || typeof node !== "object") return;
+        if (Array.isArray(node)) return visitAll(node, scope);
+        switch (node.type) {
+            case "FunctionDeclaration": {
+                if (node.identifier && node.isLocal && node.identifier.type === "Identifier") scope.vars.set(node.identifier.name, false);
+                else if (node.identifier) visit(node.identifier, scope);
+                const inner = child(scope);
+                node.parameters.forEach((p, i) => {
+                    if (p.type !== "Identifier") return;
+                    inner.vars.set(p.name, p.name === PTABLE_NAME || (i === 1 && callbacks.has(node)));
+                });
+                visitAll(node.body, inner);
+                return;
+            }
+            case "LocalStatement":
+                visitAll(node.init, scope);
+                node.variables.forEach((v, i) => {
+                    const init = node.init[i];
+                    scope.vars.set(v.name, init !== undefined && isPtable(init, scope));
+                });
+                return;
+            case "DoStatement":
+            case "WhileStatement":
+                if (node.condition) visit(node.condition, scope);
+                visitBody(node.body, scope);
+                return;
+            case "RepeatStatement": {
+                const inner = child(scope);
+                visitAll(node.body, inner);
+                visit(node.condition, inner);
+                return;
+            }
+            case "IfStatement":
+                for (const clause of node.clauses) {
+                    if (clause.condition) visit(clause.condition, scope);
+                    visitBody(clause.body, scope);
+                }
+                return;
+            case "ForNumericStatement": {
+                visit(node.start, scope);
+                visit(node.end, scope);
+                if (node.step) visit(node.step, scope);
+                const inner = child(scope);
+                inner.vars.set(node.variable.name, false);
+                visitAll(node.body, inner);
+                return;
+            }
+            case "ForGenericStatement": {
+                visitAll(node.iterators, scope);
+                const inner = child(scope);
+                for (const v of node.variables) inner.vars.set(v.name, false);
+                visitAll(node.body, inner);
+                return;
+            }
+            case "MemberExpression":
+                if (isPtable(node.base, scope) && !PARAMETER_TABLE_MEMBERS.has(node.identifier.name)) {
+                    findings.push(at(file, node, `patch argument table '${node.base.name}' is read by name ('${node.base.name}${node.indexer}${node.identifier.name}'): on MoonSharp only a bracket index with a key held in a variable reaches its indexer (use patchArg / setPatchArg)`));
+                }
+                visit(node.base, scope);
+                return;
+            default:
+                for (const key of Object.keys(node)) {
+                    if (key === "loc" || key === "range" || key === "globals" || key === "type") continue;
+                    visit(node[key], scope);
+                }
+        }
+    }
+    visit(parsed.ast.body, { parent: undefined, vars: new Map() });
+    return sortFindings(findings);
+}

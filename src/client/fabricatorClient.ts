@@ -12,6 +12,7 @@
 import { FabricatorModel, FabSelection } from "./fabricatorModel";
 import { FabQuery, QUERY_MESSAGE, readStock, STOCK_MESSAGE, writeQuery } from "../features/fabricatorWire";
 import { FILL_MESSAGE, isFedFabricator } from "../features/fabricator";
+import { receive } from "../host/guard";
 
 export interface FabTransport {
     now(this: void): number;
@@ -87,7 +88,7 @@ export class FabricatorClient {
 /** Starts the client side: receives answers; the caller calls update() every think. */
 export function startFabricatorClient(transport: FabTransport, source: SelectionSource = gameSelection): FabricatorClient {
     const client = new FabricatorClient(transport, source);
-    Networking.Receive(STOCK_MESSAGE, (msg) => {
+    receive(STOCK_MESSAGE, (msg) => {
         client.receive(msg);
     });
     return client;

@@ -6,6 +6,7 @@
  */
 import type { FabricatorClient } from "./fabricatorClient";
 import type { FabRow } from "./fabricatorModel";
+import { addPatch, guardedOr } from "../host/guard";
 
 function rowText(row: FabRow): string {
     if (!row.usable && row.missing > 0) return string.format("%s  %d/%d  (not from a database)", row.label, row.atHand, row.need);
@@ -67,13 +68,13 @@ export class FabricatorPanel {
         this.status = GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.12), frame.RectTransform, GUI.Anchor.TopLeft), "");
         this.list = GUI.ListBox(GUI.RectTransform(Vector2(1, 0.7), frame.RectTransform, GUI.Anchor.Center));
         const button = GUI.Button(GUI.RectTransform(Vector2(1, 0.14), frame.RectTransform, GUI.Anchor.BottomCenter), "Fill from database", GUI.Alignment.Center, "GUIButtonSmall");
-        button.OnClicked = () => {
+        button.OnClicked = guardedOr("fabricator panel button", true, () => {
             this.client.fill();
             return true;
-        };
+        });
         this.button = button;
         this.frame = frame;
-        Hook.Patch("databaseio.client.fabricatorpanel", "Barotrauma.GameScreen", "AddToGUIUpdateList", () => {
+        addPatch("databaseio.client.fabricatorpanel", "Barotrauma.GameScreen", "AddToGUIUpdateList", undefined, () => {
             if (this.frame !== undefined && this.frame.Visible) this.frame.AddToGUIUpdateList();
         }, Hook.HookMethodType.After);
     }

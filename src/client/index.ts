@@ -12,17 +12,19 @@ import { NET_DOWN } from "../host/sync/wire";
 import { hasGui, PanelGui } from "./panel";
 import { startFabricatorClient } from "./fabricatorClient";
 import { FabricatorPanel } from "./fabricatorPanel";
+import { addHook, receive } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 const HOOK = "databaseio.client.";
 
 function nameOf(this: void, identifier: string): string {
-    const [success, value] = pcall(() => ItemPrefab.GetItemPrefab(identifier)?.Name.Value);
+    const [success, value] = pcall(() => itemPrefab(identifier)?.Name.Value);
     if (success && type(value) === "string" && value !== "") return value as string;
     return identifier;
 }
 
 function categoryOf(this: void, identifier: string): number {
-    const [success, value] = pcall(() => ItemPrefab.GetItemPrefab(identifier)?.Category);
+    const [success, value] = pcall(() => itemPrefab(identifier)?.Category);
     if (success && type(value) === "number") return value as number;
     return 0;
 }
@@ -41,14 +43,14 @@ export function startClient(modVersion: string): SyncClient | undefined {
         },
         GAME_LOOKUP,
     );
-    Networking.Receive(NET_DOWN, (msg) => {
+    receive(NET_DOWN, (msg) => {
         // client.receive never raises; the pcall keeps even an unexpected failure here.
         pcall(() => client.receive(msg));
     });
     const gui = hasGui() ? new PanelGui(client) : undefined;
     const fabricator = startFabricatorClient({ now: () => Timer.GetTime(), start: (name) => Networking.Start(name), send: (msg) => Networking.Send(msg) });
     const fabPanel = hasGui() ? new FabricatorPanel(fabricator, () => Timer.GetTime()) : undefined;
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         pcall(() => client.update());
         if (gui !== undefined) gui.update();
         pcall(() => fabricator.update());

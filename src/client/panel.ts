@@ -7,6 +7,8 @@
 import type { SyncClient } from "./stream";
 import type { PanelModel, PanelRow, PanelSort } from "./model";
 import { PANEL_SORTS } from "./model";
+import { addPatch, guardedOr } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 /** Only this many rows get GUI elements; the search narrows the rest. */
 const MAX_DRAWN = 150;
@@ -98,32 +100,32 @@ export class PanelGui {
         if (this.frame !== undefined) return;
         const frame = GUI.Frame(GUI.RectTransform(Vector2(0.25, 0.6), undefined, GUI.Anchor.CenterRight));
         const search = GUI.TextBox(GUI.RectTransform(Vector2(1, 0.06), frame.RectTransform, GUI.Anchor.TopLeft), "");
-        search.OnTextChangedDelegate = (_box, text) => {
+        search.OnTextChangedDelegate = guardedOr("client panel search", true, (_box: GuiTextBox, text: string) => {
             this.model?.setSearch(text);
             return true;
-        };
+        });
         const sort = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterLeft), "Sort", PANEL_SORTS.length * 2);
         for (const mode of PANEL_SORTS) {
             sort.AddItem(mode + " ^", mode + ":asc");
             sort.AddItem(mode + " v", mode + ":desc");
         }
-        sort.OnSelected = (_c, data) => {
+        sort.OnSelected = guardedOr("client panel sort", true, (_c: unknown, data: unknown) => {
             const text = type(data) === "string" ? (data as string) : "name:asc";
             const [colon] = string.find(text, ":", 1, true);
             const mode = (colon === undefined ? text : string.sub(text, 1, colon - 1)) as PanelSort;
             this.model?.setSort(mode, string.sub(text, -4) === "desc");
             return true;
-        };
+        });
         const category = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterRight), "Category", CATEGORIES.length);
         for (const [label, flag] of CATEGORIES) category.AddItem(label, flag);
-        category.OnSelected = (_c, data) => {
+        category.OnSelected = guardedOr("client panel category", true, (_c: unknown, data: unknown) => {
             this.model?.setCategory(type(data) === "number" ? (data as number) : 0);
             return true;
-        };
+        });
         this.list = GUI.ListBox(GUI.RectTransform(Vector2(1, 0.75), frame.RectTransform, GUI.Anchor.BottomCenter));
         this.status = GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), frame.RectTransform, GUI.Anchor.TopRight), "");
         this.frame = frame;
-        Hook.Patch("databaseio.client.panel", "Barotrauma.GameScreen", "AddToGUIUpdateList", () => {
+        addPatch("databaseio.client.panel", "Barotrauma.GameScreen", "AddToGUIUpdateList", undefined, () => {
             if (this.frame !== undefined && this.frame.Visible) this.frame.AddToGUIUpdateList();
         }, Hook.HookMethodType.After);
     }
@@ -143,10 +145,10 @@ export class PanelGui {
             const button = GUI.Button(GUI.RectTransform(Vector2(1, 0.06), list.Content.RectTransform), rowText(row), GUI.Alignment.CenterLeft, "GUIButtonSmall");
             this.addIcon(button, row.identifier);
             // A click asks the server; the server decides what the page shows.
-            button.OnClicked = () => {
+            button.OnClicked = guardedOr("client panel button", true, () => {
                 this.client.bring(terminal, key);
                 return true;
-            };
+            });
             this.drawn.set(key, { button });
         }
         if (rows.length > count) {
@@ -156,7 +158,7 @@ export class PanelGui {
 
     private addIcon(button: GuiButton, identifier: string): void {
         pcall(() => {
-            const prefab = ItemPrefab.GetItemPrefab(identifier);
+            const prefab = itemPrefab(identifier);
             const sprite = prefab === undefined ? undefined : prefab.InventoryIcon ?? prefab.Sprite;
             if (sprite !== undefined) GUI.Image(GUI.RectTransform(Vector2(0.08, 1), button.RectTransform, GUI.Anchor.CenterLeft), sprite);
         });

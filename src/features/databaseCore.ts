@@ -5,6 +5,7 @@
  */
 import type { HostServices } from "../host/runtime";
 import { readBlob } from "../host/cores";
+import { addHook } from "../host/guard";
 
 /** The game cuts label text edited over the network to 100 characters; stay under it. */
 const MAX_LABEL = 100;
@@ -33,7 +34,7 @@ export function installDatabaseCores(s: HostServices): void {
     s.store.subscribe("databaseio.core.label", markDirty);
     s.lifecycle.afterRebuild.add("core.label", markDirty);
     s.lifecycle.committed.add("core.label", markDirty);
-    Hook.Add("think", "databaseio.core.label", () => {
+    addHook("think", "databaseio.core.label", () => {
         if (!dirty) return;
         const now = s.now();
         if (now - lastRefresh < REFRESH_INTERVAL) return;

@@ -25,6 +25,8 @@ import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../host/devices";
 import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
 import { info, once, warn } from "../host/log";
+import { addHook, addPatch, receive } from "../host/guard";
+import { patchArg } from "../host/patchArgs";
 import { countAvailable, planConsume } from "../core/consume";
 import type { ConsumeRequest, Ingredient } from "../core/consume";
 import { ok, refuse, Result } from "../core/result";
@@ -125,10 +127,10 @@ export class Fabricators {
     /** The Before patch on StartFabricating. */
     onStart(fab: FabricatorComponent, ptable: PatchParams): void {
         if (this.restarting) return;
-        const recipe = ptable.selectedItem as FabricationRecipe | undefined;
-        const user = ptable.user as Character | undefined;
+        const recipe = patchArg(ptable, "selectedItem") as FabricationRecipe | undefined;
+        const user = patchArg(ptable, "user") as Character | undefined;
         // No user: a save being loaded resumes; addToServerLog false: the game continues a batch.
-        if (recipe === undefined || user === undefined || ptable.addToServerLog === false) return;
+        if (recipe === undefined || user === undefined || patchArg(ptable, "addToServerLog") === false) return;
         const fabItem = fab.Item;
         if (fabItem.Removed || !isFedFabricator(fabItem)) return;
         if (this.pulls.busy(fabItem.ID)) {
@@ -199,15 +201,14 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
     });
     if (!accessible) warn(string.format("Fabricator.StartFabricating is not callable (%s): filled fabricators need Start pressed again", accessError));
     const [patched, patchError] = pcall(() => {
-        Hook.Patch(HOOK + "start", CLASS, "StartFabricating", PARAMS, (instance, ptable) => {
-            const [success, err] = pcall(() => fabricators.onStart(instance as FabricatorComponent, ptable));
-            if (!success) once("fabricator:start", s.now(), LOG_INTERVAL, string.format("fabricator start handler failed: %s", err));
+        addPatch(HOOK + "start", CLASS, "StartFabricating", PARAMS, (instance, ptable) => {
+            fabricators.onStart(instance as FabricatorComponent, ptable);
         }, Hook.HookMethodType.Before);
     });
     if (!patched) warn(string.format("cannot patch %s.StartFabricating (%s): fabricators will not pull from databases", CLASS, patchError));
     else info("fabricators pull missing ingredients from their database");
     if (SERVER) {
-        Networking.Receive(FILL_MESSAGE, (msg, client) => {
+        receive(FILL_MESSAGE, (msg, client) => {
             const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
             if (!read || type(fields) !== "table") {
                 if (client !== undefined) tellPlayer(client.Character, say("fabricator.unreadable"));
@@ -228,7 +229,7 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
         if (reason === "stop") fabricators.pulls.settleForStop();
         else if (reason === "save") fabricators.pulls.settleForSave();
     });
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         fabricators.pulls.sweep();
     });
     return fabricators;

@@ -20,6 +20,7 @@ import { availableItems, missingPerRow } from "./fabricatorStock";
 import { checkRequest } from "./fabricatorRequest";
 import { FabQuery, QUERY_MESSAGE, readQuery, StockAnswer, StockRow, STOCK_MESSAGE, writeStock } from "./fabricatorWire";
 import { tagResolver } from "./prefabTags";
+import { addHook, receive } from "../host/guard";
 
 /** Seconds between two queries of one client (it refreshes about once a second while open). */
 export const QUERY_COOLDOWN = 0.25;
@@ -84,7 +85,7 @@ export class FabricatorQueries {
 /** Server: answers `databaseio.fab.query` to the asking client only. */
 export function installFabricatorQuery(s: HostServices, fabricators: Fabricators, isFed: (this: void, item: Item) => boolean): FabricatorQueries {
     const queries = new FabricatorQueries(s, fabricators, isFed);
-    Networking.Receive(QUERY_MESSAGE, (msg, client) => {
+    receive(QUERY_MESSAGE, (msg, client) => {
         const [success, err] = pcall(() => {
             const [read, query] = pcall(() => readQuery(msg));
             if (!read || type(query) !== "table") {
@@ -99,7 +100,7 @@ export function installFabricatorQuery(s: HostServices, fabricators: Fabricators
         });
         if (!success) once("fabricator:query:failed", s.now(), LOG_INTERVAL, string.format("a fabricator query failed: %s", err));
     });
-    Hook.Add("client.disconnected", "databaseio.fabricator.query", (client: Client) => {
+    addHook("client.disconnected", "databaseio.fabricator.query", (client: Client) => {
         queries.forget(client.SessionId);
     });
     return queries;

@@ -7,6 +7,7 @@
  */
 import { toArray } from "../host/clr";
 import { prefabIdOf } from "../host/devices";
+import { itemPrefab } from "../host/itemPrefabs";
 
 export interface RecipeRow {
     /** 1-based position in the recipe. */
@@ -101,7 +102,7 @@ function recipesMaking(prefab: ItemPrefab): FabricationRecipe[] {
  */
 export function findRecipe(fabItem: Item, identifier: string, hash: number): FabricationRecipe | undefined {
     if (type(identifier) !== "string" || identifier === "") return undefined;
-    const prefab = ItemPrefab.GetItemPrefab(identifier);
+    const prefab = itemPrefab(identifier);
     if (prefab === undefined || string.lower(prefab.Identifier.Value) !== string.lower(identifier)) return undefined;
     for (const recipe of recipesMaking(prefab)) {
         if (hash !== 0 && recipe.RecipeHash !== hash) continue;

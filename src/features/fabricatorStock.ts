@@ -8,6 +8,7 @@
 import type { ConsumePick } from "../core/consume";
 import { conditionFits, RecipeRow } from "./fabricatorRecipe";
 import { toArray } from "../host/clr";
+import { itemPrefab } from "../host/itemPrefabs";
 
 /** Items the game would use as ingredients (ids already on their way out are left out). */
 export function availableItems(fab: FabricatorComponent, user: Character | undefined, leaving: (this: void, id: number) => boolean): Item[] {
@@ -92,7 +93,7 @@ export function fitsInto(inventory: Inventory, picks: readonly ConsumePick[]): b
         room.set(key, (room.get(key) ?? 0) + math.max(0, stackLimit(first.Prefab) - stack.length));
     }
     for (const pick of picks) {
-        const prefab = ItemPrefab.GetItemPrefab(pick.record.identifier);
+        const prefab = itemPrefab(pick.record.identifier);
         if (prefab === undefined || !inventory.CanProbablyBePut(prefab)) return false;
         if (pick.exactId !== undefined) {
             free -= 1;

@@ -9,6 +9,7 @@
 import type { HostServices } from "../host/runtime";
 import { InterfaceKind, interfaceKindOf } from "./interfaceKinds";
 import { InterfaceMemory, processInterface } from "./interfaceIngest";
+import { addHook } from "../host/guard";
 
 /** Seconds between sweeps over every tracked interface. */
 const SWEEP_INTERVAL = 2;
@@ -109,16 +110,16 @@ export function installInterfaces(s: HostServices): Interfaces {
         running = false;
         interfaces.stop();
     });
-    Hook.Add("item.created", HOOK + "created", (item: Item) => {
+    addHook("item.created", HOOK + "created", (item: Item) => {
         interfaces.track(item);
     });
-    Hook.Add("item.removed", HOOK + "removed", (item: Item) => {
+    addHook("item.removed", HOOK + "removed", (item: Item) => {
         interfaces.onRemoved(item);
     });
-    Hook.Add("inventoryPutItem", HOOK + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
+    addHook("inventoryPutItem", HOOK + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
         interfaces.onPut(inventory, item, user);
     });
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         // Nothing is stored from the first save step on (savePhases.ts): what lies in an
         // interface then stays there, in the save, and is stored in the next round.
         if (running && !s.phases.frozen) interfaces.think();

@@ -25,6 +25,8 @@ import type { Ingredient } from "../core/consume";
 import type { MutationEvent } from "../core/events";
 import { configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
 import { tagResolver } from "./prefabTags";
+import { addHook } from "../host/guard";
+import { itemPrefab } from "../host/itemPrefabs";
 
 export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
@@ -262,7 +264,7 @@ export class Restockers {
         const wanted: string[] = [];
         const set = new LuaMap<string, true>();
         const add = (id: string): void => {
-            if (set.has(id) || ItemPrefab.GetItemPrefab(id) === undefined) return;
+            if (set.has(id) || itemPrefab(id) === undefined) return;
             set.set(id, true);
             wanted.push(id);
         };
@@ -374,7 +376,7 @@ export class Restockers {
         let deficit = goal - have - this.incomingTo(r, containerId);
         for (const identifier of r.wanted) {
             if (deficit <= 0) return;
-            const prefab = ItemPrefab.GetItemPrefab(identifier);
+            const prefab = itemPrefab(identifier);
             if (prefab === undefined || !inventory.CanProbablyBePut(prefab)) continue;
             // Units on their way take space too (they have not landed yet).
             const room = inventory.HowManyCanBePut(prefab) - this.incomingTo(r, containerId);
@@ -424,19 +426,19 @@ export function installRestockers(s: HostServices): Restockers {
     s.store.subscribe("databaseio.restockers", (event) => {
         restockers.onEvent(event);
     });
-    Hook.Add("item.created", HOOK + "created", (item: Item) => {
+    addHook("item.created", HOOK + "created", (item: Item) => {
         restockers.track(item);
     });
-    Hook.Add("item.removed", HOOK + "removed", (item: Item) => {
+    addHook("item.removed", HOOK + "removed", (item: Item) => {
         restockers.onRemoved(item);
     });
-    Hook.Add("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
+    addHook("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
         restockers.onSignal(signal, connection);
     });
-    Hook.Add(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {
+    addHook(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {
         restockers.toggle(item);
     });
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         restockers.think();
     });
     return restockers;

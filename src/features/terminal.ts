@@ -23,6 +23,7 @@ import { showLabel } from "./terminalLabel";
 import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
 import type { SettleReason } from "../host/savePhases";
+import { addHook } from "../host/guard";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -580,30 +581,30 @@ export function installTerminals(services: HostServices): TerminalFeature {
     services.store.subscribe("databaseio.terminal.views", (event) => {
         feature.viewOf(event.db).onEvent(event);
     });
-    Hook.Add("item.created", HOOK_PREFIX + "created", (item: Item) => {
+    addHook("item.created", HOOK_PREFIX + "created", (item: Item) => {
         feature.track(item);
     });
-    Hook.Add("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
+    addHook("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
         feature.onRemoved(item);
     });
-    Hook.Add("item.interact", HOOK_PREFIX + "interact", (item: Item, character: Character) => {
+    addHook("item.interact", HOOK_PREFIX + "interact", (item: Item, character: Character) => {
         if (character !== undefined) feature.onInteract(item, character);
     });
-    Hook.Add("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
+    addHook("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
         if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);
     });
-    Hook.Add("think", HOOK_PREFIX + "think", () => {
+    addHook("think", HOOK_PREFIX + "think", () => {
         feature.think();
     });
     for (const control of CONTROLS) {
         const name = control;
-        Hook.Add(HOOK_PREFIX + name, HOOK_PREFIX + "control", (_effect: unknown, _dt: unknown, item: unknown, _targets: unknown, _pos: unknown, element: unknown) => {
+        addHook(HOOK_PREFIX + name, HOOK_PREFIX + "control", (_effect: unknown, _dt: unknown, item: unknown, _targets: unknown, _pos: unknown, element: unknown) => {
             runControl(feature, name, item, element);
         });
     }
     // Read-only state for other mods and tests: booked item ids, items on their way in, and one
     // line per terminal in use.
-    Hook.Add(HOOK_PREFIX + "inspect", HOOK_PREFIX + "inspect", () => {
+    addHook(HOOK_PREFIX + "inspect", HOOK_PREFIX + "inspect", () => {
         return { booked: feature.bookedItems(), incoming: feature.incomingItems(), sessions: feature.sessionSummaries(), nonce: feature.nonce };
     });
     services.phases.on("pages", "terminals", (reason) => {

@@ -6,12 +6,15 @@
  * `component.SerializableProperties[Identifier("Text")]` (the pattern LuaCs mods use to sync a
  * component property; clients read at most 100 characters of it).
  */
+import { indexed } from "../host/clr";
+
 let syncUnavailable = false;
 
 function syncToClients(item: Item, label: ItemLabel): void {
     if (!SERVER || syncUnavailable) return;
     const [success] = pcall(() => {
-        const property = label.SerializableProperties.get(Identifier("Text") as AnyNotNil);
+        // A Dictionary<Identifier, SerializableProperty>: its indexer, reached with a key in a variable.
+        const property = indexed(label.SerializableProperties, Identifier("Text") as AnyNotNil);
         Networking.CreateEntityEvent(item, Item.ChangePropertyEventData(property, label));
     });
     // Without the event API (an older LuaCs) the label still updates for the host and in saves.

@@ -5,6 +5,7 @@
  * round).
  */
 import { warn } from "../host/log";
+import { itemPrefab } from "../host/itemPrefabs";
 
 function lowerName(get: (this: void) => unknown): string | undefined {
     const [success, value] = pcall(get);
@@ -12,7 +13,10 @@ function lowerName(get: (this: void) => unknown): string | undefined {
     return string.lower(value as string);
 }
 
-/** The game's prefab for an identifier or a name in any loaded language (none outside the game). */
+/**
+ * The game's prefab for a name or an identifier a player typed (none outside the game):
+ * ItemPrefab.GetItemPrefab tries names first (host/itemPrefabs.ts); identifiers use itemPrefab.
+ */
 export function prefabOf(text: string): ItemPrefab | undefined {
     const prefabs = (_G as unknown as { ItemPrefab?: typeof ItemPrefab }).ItemPrefab;
     if (prefabs === undefined) return undefined;
@@ -21,7 +25,7 @@ export function prefabOf(text: string): ItemPrefab | undefined {
 
 /** The prefab's name in the server's language, lower case (the identifier when it has none). */
 export function displayNameOf(identifier: string): string {
-    const prefab = prefabOf(identifier);
+    const prefab = itemPrefab(identifier);
     if (prefab === undefined) return identifier;
     return lowerName(() => prefab.Name.Value) ?? identifier;
 }

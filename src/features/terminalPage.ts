@@ -23,6 +23,7 @@ import { spawnRecord } from "../host/spawner";
 import { problem, warn } from "../host/log";
 import { makeMarker, stripMarker } from "./terminalMarker";
 import type { ViewRow } from "./terminalView";
+import { itemPrefab } from "../host/itemPrefabs";
 
 /** Seconds after which spawns the game never performed are given up (their units return). */
 export const SPAWN_TIMEOUT = 5;
@@ -53,7 +54,7 @@ function plainRecord(key: ItemKey): ItemRecord {
 }
 
 function maxStackOf(identifier: string): number {
-    const prefab = ItemPrefab.GetItemPrefab(identifier);
+    const prefab = itemPrefab(identifier);
     if (prefab === undefined) return 0;
     const n = prefab.MaxStackSize;
     if (type(n) !== "number" || n < 1) return 1;

@@ -13,6 +13,7 @@ import type { Transfer } from "./transfer";
 import { listBackups, readBackup, writeBackup, backupFolder } from "./backups";
 import { readBlob, writeBlob } from "./cores";
 import { info, warn } from "./log";
+import { guarded } from "./guard";
 
 export interface CommandServices {
     readonly store: DatabaseStore;
@@ -295,11 +296,11 @@ export function runCommand(s: CommandServices, rawArgs: unknown, isAdmin: boolea
 }
 
 export function registerCommands(s: CommandServices): void {
-    Game.AddCommand("dbio", "Database IO: status, verify, preflight, migrate, backup, backups, restore, audit", (args) => {
+    Game.AddCommand("dbio", "Database IO: status, verify, preflight, migrate, backup, backups, restore, audit", guarded("console command dbio", (args: string[]) => {
         runCommand(s, args, true, (line) => info(line));
-    });
+    }));
     if (SERVER && hasGameMember("AssignOnClientRequestExecute")) {
-        Game.AssignOnClientRequestExecute("dbio", (client, _cursor, args) => {
+        Game.AssignOnClientRequestExecute("dbio", guarded("client console command dbio", (client: Client, _cursor: Vector2, args: string[]) => {
             const admin = client !== undefined && client.HasPermission(ClientPermissions.ConsoleCommands);
             const out = (line: string): void => info(string.format("(for %s) %s", client?.Name ?? "?", line));
             if (!admin) {
@@ -307,7 +308,7 @@ export function registerCommands(s: CommandServices): void {
                 return;
             }
             runCommand(s, args, true, out);
-        });
+        }));
     } else if (SERVER) {
         // The LuaCs services rewrite (refactor/luacs-services-model) has this member commented out
         // in LuaGame.cs; the established layer has it (docs/hosting.md "LuaCs versions").

@@ -42,6 +42,8 @@ import { Signal } from "./events";
 import { info, problem, warn } from "./log";
 import { writeBackup } from "./backups";
 import type { SavePhases } from "./savePhases";
+import { addHook, addPatch } from "./guard";
+import { patchArg } from "./patchArgs";
 
 export type BindingMode = "patched" | "write-through";
 
@@ -103,7 +105,7 @@ export class LifecycleBinding {
         }, Hook.HookMethodType.After);
         if (SERVER) {
             this.tryPatch("endgame", "Barotrauma.Networking.GameServer", "EndGame", undefined, (_instance, ptable) => {
-                if (ptable.wasSaved !== true) this.rollback("the round ended without a save");
+                if (patchArg(ptable, "wasSaved") !== true) this.rollback("the round ended without a save");
             }, Hook.HookMethodType.Before);
         }
         const capturePatch = this.patch("capture");
@@ -137,27 +139,27 @@ export class LifecycleBinding {
             this.phases.saveStep("HandleSaveAndQuit");
         }, Hook.HookMethodType.Before);
 
-        Hook.Add("roundStart", PATCH_PREFIX + "roundStart", () => {
+        addHook("roundStart", PATCH_PREFIX + "roundStart", () => {
             this.rebuild("round start");
         });
-        Hook.Add("roundEnd", PATCH_PREFIX + "roundEnd", () => {
+        addHook("roundEnd", PATCH_PREFIX + "roundEnd", () => {
             this.roundEnded.emit("round end");
         });
-        Hook.Add("stop", PATCH_PREFIX + "stop", () => {
+        addHook("stop", PATCH_PREFIX + "stop", () => {
             this.flushIntoLiveCores();
         });
-        Hook.Add("item.created", PATCH_PREFIX + "coreCreated", (item: Item) => {
+        addHook("item.created", PATCH_PREFIX + "coreCreated", (item: Item) => {
             if (isCore(item)) this.newCores.set(item.ID, item);
         });
-        Hook.Add("item.removed", PATCH_PREFIX + "coreRemoved", (item: Item) => {
+        addHook("item.removed", PATCH_PREFIX + "coreRemoved", (item: Item) => {
             this.onItemRemoved(item);
         });
-        Hook.Add("item.readPropertyChange", PATCH_PREFIX + "protectCore", (item: Item) => {
+        addHook("item.readPropertyChange", PATCH_PREFIX + "protectCore", (item: Item) => {
             // Players must never edit the stored database (it is an InGameEditable property).
             if (isCore(item)) return true;
             return undefined;
         });
-        Hook.Add("think", PATCH_PREFIX + "newCores", () => {
+        addHook("think", PATCH_PREFIX + "newCores", () => {
             this.frame++;
             this.phases.think();
             this.attachNewCores();
@@ -175,16 +177,8 @@ export class LifecycleBinding {
         const when = hookType === Hook.HookMethodType.After ? "after" : "before";
         const state: PatchState = { id: name, name: className + "." + method + " (" + when + ")", installed: false };
         this.patches.push(state);
-        const wrapped: PatchCallback = (instance, ptable) => {
-            const [success, err] = pcall(fn, instance, ptable);
-            if (!success) problem(string.format("%s handler failed: %s", name, err));
-        };
         const [success, err] = pcall(() => {
-            if (params !== undefined) {
-                Hook.Patch(PATCH_PREFIX + name, className, method, params, wrapped, hookType);
-            } else {
-                Hook.Patch(PATCH_PREFIX + name, className, method, wrapped, hookType);
-            }
+            addPatch(PATCH_PREFIX + name, className, method, params, fn, hookType);
         });
         state.installed = success;
         if (!success) {
@@ -249,10 +243,7 @@ export class LifecycleBinding {
      */
     private beginSave(ptable: PatchParams): void {
         if (!this.authority) return;
-        // ParameterTable is reached through its string indexer only: read with a key held in a
-        // variable (a literal key compiles to a field access, which MoonSharp refuses).
-        const key = "isSavingOnLoading";
-        const onLoading = ptable[key] === true;
+        const onLoading = patchArg(ptable, "isSavingOnLoading") === true;
         const fresh = this.mode === "write-through" || this.captureFrame === this.frame;
         this.captureFrame = -1;
         const commits = fresh && !onLoading;

@@ -19,11 +19,16 @@ declare const CLIENT: boolean;
 
 declare type HookMethodType = number & { readonly __hookMethodType: unique symbol };
 
-/** Harmony parameter table: arguments by C# parameter name. */
+/**
+ * LuaCsHook.ParameterTable (LuaCsForBarotrauma SharedSource/LuaCs/LuaCsHook.cs): its members only.
+ * The arguments sit behind its string indexer, which MoonSharp reaches through a bracket index
+ * alone: read and write them with patchArg / setPatchArg (host/patchArgs.ts), never by name.
+ */
 declare interface PatchParams {
-    [name: string]: unknown;
     PreventExecution: boolean;
     ReturnValue: unknown;
+    readonly OriginalReturnValue: unknown;
+    readonly __parameterTable: unique symbol;
 }
 
 /**
@@ -62,8 +67,11 @@ declare interface ItemPrefab {
 declare interface LocalizedString { readonly Value: string }
 
 declare namespace ItemPrefab {
-    /** nil when no prefab of that identifier is loaded. */
-    function GetItemPrefab(identifier: string): ItemPrefab | undefined;
+    /**
+     * By display name first, then by identifier (LuaCs LuaBarotraumaAdditions.cs): never use it
+     * for an identifier, use itemPrefab (host/itemPrefabs.ts). nil when nothing matches.
+     */
+    function GetItemPrefab(nameOrIdentifier: string): ItemPrefab | undefined;
 }
 
 declare interface Submarine {

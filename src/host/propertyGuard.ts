@@ -11,6 +11,7 @@
  */
 import { prefabIdOf } from "./devices";
 import { once } from "./log";
+import { addHook } from "./guard";
 
 const HOOK = "databaseio.host.propertyGuard";
 /** Seconds between two log lines for the same client and reason. */
@@ -70,7 +71,7 @@ export function refuseDeviceEdit(item: unknown, property: unknown, client: Clien
 
 export function installPropertyGuard(now: (this: void) => number): void {
     if (!SERVER) return;
-    Hook.Add("item.readPropertyChange", HOOK, (item: unknown, property: unknown, _parent: unknown, _allow: unknown, client: Client | undefined) => {
+    addHook("item.readPropertyChange", HOOK, (item: unknown, property: unknown, _parent: unknown, _allow: unknown, client: Client | undefined) => {
         if (refuseDeviceEdit(item, property, client, now())) return true;
         return undefined;
     });

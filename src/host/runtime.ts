@@ -14,6 +14,8 @@ import { loadConfig } from "./config";
 import { problem } from "./log";
 import { registerCommands } from "./commands";
 import { installPropertyGuard } from "./propertyGuard";
+import { addHook } from "./guard";
+import { itemPrefab } from "./itemPrefabs";
 
 export interface HostServices {
     readonly store: DatabaseStore;
@@ -43,7 +45,7 @@ export function isAuthority(): boolean {
 export function startHost(): HostServices {
     const config = loadConfig();
     const store = new DatabaseStore({
-        isKnownIdentifier: (identifier) => ItemPrefab.GetItemPrefab(identifier) !== undefined,
+        isKnownIdentifier: (identifier) => itemPrefab(identifier) !== undefined,
         limits: () => ({ maxUnits: config.maxUnits, maxKeys: config.maxKeys }),
         onListenerError: (message) => problem(message),
     });
@@ -73,10 +75,10 @@ export function startHost(): HostServices {
         removals.clear();
         transfer.reset();
     });
-    Hook.Add("item.removed", HOOK + "removals", (item: Item) => {
+    addHook("item.removed", HOOK + "removals", (item: Item) => {
         removals.onItemRemoved(item, Submarine.Unloading === true);
     });
-    Hook.Add("think", HOOK + "sweep", () => {
+    addHook("think", HOOK + "sweep", () => {
         transfer.sweep();
     });
     lifecycle.install();

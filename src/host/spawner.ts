@@ -8,6 +8,10 @@ import type { ItemRecord } from "../core/record";
 import { ok, refuse, Result } from "../core/result";
 import { warn } from "./log";
 import { toArray } from "./clr";
+import { guarded } from "./guard";
+import { itemPrefab } from "./itemPrefabs";
+
+const SPAWN_CALLBACK = "spawn callback of ";
 
 export interface SpawnResult {
     /** The root item, or undefined if the game never created it. */
@@ -19,7 +23,7 @@ export interface SpawnResult {
 }
 
 export function prefabFor(identifier: string): ItemPrefab | undefined {
-    return ItemPrefab.GetItemPrefab(identifier);
+    return itemPrefab(identifier);
 }
 
 function absoluteCondition(prefab: ItemPrefab, percent: number): number {
@@ -60,7 +64,8 @@ export function spawnRecord(
     const check = canSpawn(record);
     if (!check.ok) return check;
     const prefab = prefabFor(record.identifier)!;
-    Entity.Spawner.AddItemToSpawnQueue(prefab, target, absoluteCondition(prefab, record.condition), record.quality, (item: Item) => {
+    // The game calls onSpawned unguarded inside EntitySpawner.Update (host/guard.ts): guard it.
+    Entity.Spawner.AddItemToSpawnQueue(prefab, target, absoluteCondition(prefab, record.condition), record.quality, guarded(SPAWN_CALLBACK + record.identifier, (item: Item) => {
         applyUnitData(item, record);
         if (marker !== undefined) item.AddTag(marker);
         const placed = item.ParentInventory === target && !item.Removed;
@@ -72,7 +77,7 @@ export function spawnRecord(
         spawnContents(item, record, (stray) => {
             done({ item, placed: true, strayChildren: stray });
         });
-    });
+    }));
     return ok(true);
 }
 
@@ -87,7 +92,7 @@ function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, 
     for (const child of record.contents) {
         const inventory = inventories[child.container] ?? parent.OwnInventory;
         const prefab = prefabFor(child.record.identifier)!;
-        const landed = (item: Item): void => {
+        const landed = guarded(SPAWN_CALLBACK + child.record.identifier, (item: Item): void => {
             applyUnitData(item, child.record);
             if (inventory === undefined || item.ParentInventory !== inventory) {
                 stray++;
@@ -101,7 +106,7 @@ function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, 
                 outstanding--;
                 if (outstanding === 0) finished(stray);
             });
-        };
+        });
         if (inventory !== undefined) {
             Entity.Spawner.AddItemToSpawnQueue(prefab, inventory, absoluteCondition(prefab, child.record.condition), child.record.quality, landed);
         } else {

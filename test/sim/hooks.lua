@@ -142,20 +142,83 @@ function H.removePatch(hooks, info, id, hookType)
 end
 
 -- The parameter table handed to patch callbacks (LuaCsHook.ParameterTable).
-local PT = {}
-PT.__index = function(t, k)
-    local p = rawget(t, "_p")
+--
+-- In the game it is a C# object (LuaCsForBarotrauma SharedSource/LuaCs/LuaCsHook.cs, class
+-- LuaCsHook.ParameterTable, registered with UserData.RegisterType<ParameterTable>() in
+-- LuaCsHook.Initialize): a string indexer `this[string paramName]` (get: ModifiedParameters, then
+-- OriginalParameters[paramName], which throws KeyNotFoundException for an unknown name; set:
+-- ModifiedParameters[paramName] = value) and the members PreventExecution (get/set), ReturnValue
+-- (get/set), OriginalReturnValue (get; private set) and OriginalParameters (get);
+-- ModifiedParameters is [MoonSharpHidden]. MoonSharp sends a name index (`ptable.x`, `ptable:x`)
+-- of userdata to its members only, and a bracket index (`ptable["x"]`, `ptable[key]`) to the
+-- indexer only: `ptable.wasSaved` raises "cannot access field wasSaved of userdata<ParameterTable>",
+-- and `ptable["PreventExecution"]` asks the indexer for a parameter of that name.
+--
+-- At run time Lua cannot tell `t.x` from `t[key]`, so this table reads the source line of the
+-- code that indexes it: a `.x` or `:x` there is a name index. When the line cannot be read
+-- (code loaded from an unnamed chunk), a member name is taken as a name index and anything else
+-- as an indexer call.
+local PT_MEMBERS = { PreventExecution = true, ReturnValue = true, OriginalReturnValue = true, OriginalParameters = true }
+local PT_SETTABLE = { PreventExecution = true, ReturnValue = true }
+
+local sourceLines = {}
+local function linesOf(source)
+    local lines = sourceLines[source]
+    if lines ~= nil then return lines end
+    lines = {}
+    local first = source:sub(1, 1)
+    if first == "@" then
+        local f = io.open(source:sub(2), "rb")
+        if f ~= nil then
+            local text = f:read("*a")
+            f:close()
+            for line in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = line end
+        end
+    elseif first ~= "=" then
+        for line in (source .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = line end
+    end
+    sourceLines[source] = lines
+    return lines
+end
+
+--- true / false: whether the function at `level` indexes `key` by name; nil when unknown.
+local function nameIndexAt(level, key)
+    if type(key) ~= "string" or not key:match("^[%a_][%w_]*$") then return false end
+    local info = debug.getinfo(level + 1, "Sl")
+    if info == nil or info.source == nil or info.currentline == nil or info.currentline < 1 then return nil end
+    local line = linesOf(info.source)[info.currentline]
+    if line == nil then return nil end
+    -- `x.key` / `x:key` after a name, a closing bracket or a string; never the `..` operator.
+    return line:find("[%w_%)%]\"']%s*[%.:]%s*" .. key .. "%f[^%w_]") ~= nil
+end
+
+local function missingField(key)
+    return "cannot access field " .. tostring(key) .. " of userdata<ParameterTable>"
+end
+
+local function readMember(p, k)
     if k == "PreventExecution" then return p.prevent end
     if k == "ReturnValue" then
         if p.returnSet then return p.returnValue end
         return p.originalReturn
     end
     if k == "OriginalReturnValue" then return p.originalReturn end
-    if k == "OriginalParameters" then
-        local copy = {}
-        for name in pairs(p.names) do copy[name] = p.args[name] end
-        return copy
+    -- OriginalParameters: Dictionary<string, object>, reaches Lua as a table copy.
+    local copy = {}
+    for name in pairs(p.names) do copy[name] = p.args[name] end
+    return copy
+end
+
+local PT = {}
+PT.__index = function(t, k)
+    local p = rawget(t, "_p")
+    local byName = nameIndexAt(2, k)
+    if byName == nil then byName = PT_MEMBERS[k] == true end
+    if byName then
+        if PT_MEMBERS[k] then return readMember(p, k) end
+        error(missingField(k), 2)
     end
+    -- The indexer: this[string paramName].
     if p.modifiedSet[k] then return p.modified[k] end
     if p.names[k] then
         local t2 = p.unconvertible[k]
@@ -166,15 +229,21 @@ PT.__index = function(t, k)
 end
 PT.__newindex = function(t, k, v)
     local p = rawget(t, "_p")
-    if k == "PreventExecution" then
-        p.prevent = v == true
-    elseif k == "ReturnValue" then
-        p.returnSet = true
-        p.returnValue = v
-    else
-        p.modifiedSet[k] = true
-        p.modified[k] = v
+    local byName = nameIndexAt(2, k)
+    if byName == nil then byName = PT_SETTABLE[k] == true end
+    if byName then
+        if k == "PreventExecution" then
+            p.prevent = v == true
+        elseif k == "ReturnValue" then
+            p.returnSet = true
+            p.returnValue = v
+        else
+            error(missingField(k), 2)
+        end
+        return
     end
+    p.modifiedSet[k] = true
+    p.modified[k] = v
 end
 PT.__tostring = function() return "Barotrauma.LuaCsHook+ParameterTable" end
 PT.__metatable = "Barotrauma.LuaCsHook+ParameterTable"

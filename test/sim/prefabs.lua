@@ -160,18 +160,24 @@ function P.newRegistry(language)
         return reg.byId[string.lower(identifier)]
     end
 
-    --- ItemPrefab.GetItemPrefab: identifier first, then a (case-insensitive) name in any language.
+    --- ItemPrefab.GetItemPrefab: a (case-insensitive) name first, then the identifier. LuaCs
+    --- (LuaCsForBarotrauma SharedSource/LuaCs/Lua/LuaBarotraumaAdditions.cs, ItemPrefab.GetItemPrefab)
+    --- returns `MapEntityPrefab.Find(text, identifier: null) ?? MapEntityPrefab.Find(null, identifier: text)`;
+    --- the name search (Barotrauma SharedSource/Map/MapEntityPrefab.cs, Find) walks every prefab
+    --- comparing Name, OriginalName and aliases with OrdinalIgnoreCase before any identifier.
+    --- Simplified: a name in any language of the definition counts (the game compares the name in
+    --- the current language and the XML name), and only item prefabs exist here.
     function reg.find(nameOrId)
         if type(nameOrId) ~= "string" then return nil end
-        local p = reg.get(nameOrId)
-        if p then return p end
         local lower = string.lower(nameOrId)
-        for _, q in ipairs(reg.list) do
-            for _, n in pairs(q._names) do
-                if string.lower(n) == lower then return q end
+        if lower ~= "" then
+            for _, q in ipairs(reg.list) do
+                for _, n in pairs(q._names) do
+                    if string.lower(n) == lower then return q end
+                end
             end
         end
-        return nil
+        return reg.get(nameOrId)
     end
 
     function reg.name(prefab)

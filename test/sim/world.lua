@@ -219,13 +219,31 @@ local function spawnOne(self, e)
         self:removeItem(item)
     end
     if e.onSpawned ~= nil then
+        -- The game calls the callback unguarded: LuaCs turns the Lua function into an Action<Item>
+        -- (LuaCsForBarotrauma SharedSource/LuaCs/Lua/LuaConverters.cs, RegisterAction<T>:
+        -- `p => Call(function, p)`, no try/catch), which ItemSpawnInfo.OnSpawned invokes inside
+        -- EntitySpawner.Update (SharedSource/Networking/EntitySpawner.cs). An error leaves Update.
+        local hostile = faults.hostileSpawn ~= nil and faults.hostileSpawn(item) == true
+        local mt
+        if hostile then
+            -- Fault: every member read of the new item raises while its callback runs.
+            mt = debug.getmetatable(item)
+            debug.setmetatable(item, { __index = function(_, k)
+                error("hostile spawn: reading " .. tostring(k) .. " of the new " .. prefab._id .. " failed", 2)
+            end, __newindex = mt.__newindex, __eq = mt.__eq, __tostring = mt.__tostring, __metatable = mt.__metatable })
+        end
         local ok, err = xpcall(e.onSpawned, debug.traceback, item)
-        if not ok then self.host.logError("Error in spawn callback (" .. prefab._id .. "):\n" .. tostring(err)) end
+        if hostile then debug.setmetatable(item, mt) end
+        if not ok then
+            return string.format("unhandled exception in EntitySpawner.Update (spawn callback of %s): %s", prefab._id, tostring(err))
+        end
     end
 end
 
 --- EntitySpawner.Update: dequeues until the queue is empty, so what a hook or an onSpawned
---- callback queues meanwhile lands in the same update.
+--- callback queues meanwhile lands in the same update. The callback is called unguarded: an error
+--- leaves Update as the C# exception would, the entries after it stay queued for the next update
+--- (they were not dequeued yet), and the error is raised out of the update (sim:tick).
 function W:processQueue()
     local q = self.queue
     local i = 1
@@ -233,7 +251,14 @@ function W:processQueue()
         local e = q[i]
         i = i + 1
         if e.spawn ~= nil then
-            spawnOne(self, e.spawn)
+            local failure = spawnOne(self, e.spawn)
+            if failure ~= nil then
+                local rest = {}
+                for j = i, #q do rest[#rest + 1] = q[j] end
+                if self.queue == q then self.queue = rest end
+                self.host.logError(failure)
+                error(failure, 0)
+            end
         else
             local it = e.remove
             it._inRemoveQueue = false

@@ -144,6 +144,68 @@ describe("check-paren-calls.mjs", function()
     end)
 end)
 
+-- Patch argument tables (LuaCsHook.ParameterTable) read by name raise on MoonSharp: the build
+-- refuses them. Each bad sample names the line the finding must point at.
+local PATCH_BAD = {
+    { name = "direct callback", line = 2, src = "Hook.Patch('id', 'C', 'M', function(instance, args)\n    if args.wasSaved then end\nend)\n" },
+    { name = "write by name", line = 2, src = "Hook.Patch('id', 'C', 'M', {'T'}, function(_, p)\n    p.user = nil\nend, Hook.HookMethodType.Before)\n" },
+    { name = "wrapped callback", line = 3, src = "local function guard(fn) return fn end\nHook.Patch('id', 'C', 'M', guard(function(_, p)\n    return p.selectedItem\nend))\n" },
+    { name = "callback by name", line = 2, src = "local function onEnd(_, t)\n    print(t.wasSaved)\nend\nHook.Patch('id', 'C', 'M', onEnd)\n" },
+    { name = "through an installer", line = 6, src = "local function addPatch(id, c, m, fn)\n"
+        .. "    Hook.Patch(id, c, m, function(i, pt) pcall(fn, i, pt) end)\nend\n"
+        .. "local Binding = {}\nfunction Binding.install(self)\n"
+        .. "    addPatch('id', 'C', 'M', function(_, a) return a.wasSaved end)\nend\n" },
+    { name = "ptable parameter", line = 2, src = "local function onStart(self, fab, ptable)\n    local r = ptable.selectedItem\n    return r\nend\nreturn onStart\n" },
+    { name = "copied table", line = 3, src = "Hook.Patch('id', 'C', 'M', function(_, p)\n    local q = p\n    return q.user\nend)\n" },
+    { name = "hidden member", line = 2, src = "Hook.Patch('id', 'C', 'M', function(_, p)\n    return p.ModifiedParameters\nend)\n" },
+}
+
+-- Members by name, arguments through a key in a variable or a literal bracket, and other tables.
+local PATCH_GOOD = [[
+local function patchArg(ptable, name) return ptable[name] end
+Hook.Patch("id", "C", "M", function(instance, ptable)
+    ptable.PreventExecution = true
+    ptable.ReturnValue = ptable.OriginalReturnValue
+    local copy = ptable.OriginalParameters
+    local saved = patchArg(ptable, "wasSaved")
+    local direct = ptable["user"]
+    local other = { wasSaved = 1 }
+    local function inner(ptable2, x) return x.wasSaved end
+    return instance.Name, other.wasSaved, copy, saved, direct, inner
+end, Hook.HookMethodType.Before)
+Hook.Add("think", "id", function(a, b) return b.wasSaved end)
+local function shadow(_, p)
+    for p = 1, 2 do print(p) end
+    local ptable = { wasSaved = true }
+    return ptable.wasSaved
+end
+return shadow
+]]
+
+describe("check-patch-args.mjs", function()
+    it("rejects a patch argument table read or written by name, naming file and line", function()
+        local paths = {}
+        for i, case in ipairs(PATCH_BAD) do paths[i] = tempFile(case.src) end
+        local code, output = node("scripts/check-patch-args.mjs", paths)
+        assert.are_not.equal(0, code)
+        for i, case in ipairs(PATCH_BAD) do
+            assert.truthy(output:find(escapePattern(paths[i]) .. ":" .. case.line .. ":%d+: patch argument table"), case.name .. "\n" .. output)
+        end
+        assert.truthy(output:find(#PATCH_BAD .. " finding(s)", 1, true), output)
+    end)
+
+    it("accepts members by name and arguments through a bracket index", function()
+        local code, output = node("scripts/check-patch-args.mjs", { tempFile(PATCH_GOOD) })
+        assert.are.equal(0, code, output)
+        assert.truthy(output:find("0 finding(s)", 1, true), output)
+    end)
+
+    it("passes the shipped Lua", function()
+        local code, output = node("scripts/check-patch-args.mjs", {})
+        assert.are.equal(0, code, output)
+    end)
+end)
+
 describe("busted summary parsing (scripts/test.sh)", function()
     local cases = {
         { "+++\n27 successes / 0 failures / 0 errors / 0 pending : 0.03 seconds\n", "27 0 0 0" },

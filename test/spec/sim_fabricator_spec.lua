@@ -136,7 +136,9 @@ describe("simulated Fabricator", function()
         env.Hook.Patch("spec", "Barotrauma.Items.Components.Fabricator", "StartFabricating",
             { "Barotrauma.FabricationRecipe", "Barotrauma.Character", "System.Boolean" },
             function(instance, p)
-                calls[#calls + 1] = { instance = instance, recipe = p.selectedItem, user = p.user, log = p.addToServerLog }
+                -- Arguments sit behind the ParameterTable's indexer: a bracket index (a name index raises).
+                calls[#calls + 1] = { instance = instance, recipe = p["selectedItem"], user = p["user"], log = p["addToServerLog"],
+                    byName = pcall(function() return p.selectedItem end) }
                 p.PreventExecution = true
             end, env.Hook.HookMethodType.Before)
         give("steel", 1)
@@ -147,6 +149,7 @@ describe("simulated Fabricator", function()
         assert.are.equal(fab, calls[1].instance)
         assert.are.equal(recipe, calls[1].recipe)
         assert.are.equal(player, calls[1].user)
+        assert.is_false(calls[1].byName)
         assert.is_true(calls[1].log)
         assert.is_nil(fab._fabricatedItem)
         assert.are.equal(0, #fab.InputContainer.Inventory.AllItemsMod)

@@ -11,6 +11,7 @@ import { SyncClientRef, SyncServer } from "./server";
 import { terminalAccess } from "./access";
 import { bringToPage } from "./pageRequests";
 import { NET_UP } from "./wire";
+import { addHook, receive } from "../guard";
 
 const HOOK = "databaseio.sync.";
 /** A repeated refusal for one client and reason is printed at most once per this many seconds. */
@@ -38,24 +39,24 @@ export function installSync(services: HostServices): SyncServer | undefined {
             once(key, services.now(), LOG_INTERVAL, message);
         },
     });
-    Hook.Add("client.packages", HOOK + "packages", (client: Client) => {
+    addHook("client.packages", HOOK + "packages", (client: Client) => {
         if (client !== undefined) server.clientHasLua(refOf(client));
     });
-    Hook.Add("client.disconnected", HOOK + "left", (client: Client) => {
+    addHook("client.disconnected", HOOK + "left", (client: Client) => {
         if (client !== undefined) server.clientLeft(client.SessionId);
     });
-    Networking.Receive(NET_UP, (msg, client) => {
+    receive(NET_UP, (msg, client) => {
         if (client === undefined) return;
         const [success, err] = pcall(() => server.receive(msg, refOf(client)));
         if (!success) problem(string.format("sync receiver failed: %s", type(err) === "string" ? err : "error"));
     });
     // Read-only figures for hosts' tools and specs: refusals by reason, messages sent.
-    Hook.Add(HOOK + "inspect", HOOK + "inspect", () => {
+    addHook(HOOK + "inspect", HOOK + "inspect", () => {
         const refused = new LuaTable<string, number>();
         for (const [reason, n] of server.stats.refused) refused.set(reason, n);
         return { refused, snapshots: server.stats.snapshots, deltas: server.stats.deltas };
     });
-    Hook.Add("think", HOOK + "think", () => {
+    addHook("think", HOOK + "think", () => {
         const [success, err] = pcall(() => server.update());
         if (!success) once("sync:update", services.now(), LOG_INTERVAL, string.format("sync update failed: %s", type(err) === "string" ? err : "error"));
     });
