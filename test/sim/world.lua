@@ -196,8 +196,16 @@ function W:queueSpawn(entry)
     self.spawnQueue[#self.spawnQueue + 1] = entry
 end
 
+--- EntitySpawner.AddItemToRemoveQueue: the item, then everything it holds, recursively (each
+--- once, none already removed). The queue removes them in that order: the container first,
+--- which drops its contents (see removeItem), then each of them.
 function W:queueRemove(item)
+    if item._removed or item._inRemoveQueue then return end
+    item._inRemoveQueue = true
     self.removeQueue[#self.removeQueue + 1] = item
+    for _, inv in ipairs(item._ownInvs) do
+        for _, child in ipairs(inv.AllItemsMod) do self:queueRemove(child) end
+    end
 end
 
 local function spawnOne(self, e)
@@ -243,6 +251,7 @@ function W:processRemoveQueue()
     if #q == 0 then return end
     self.removeQueue = {}
     for _, it in ipairs(q) do
+        it._inRemoveQueue = nil
         if not it._removed then self:removeItem(it) end
     end
 end

@@ -157,3 +157,26 @@ describe("who uses a terminal, with no item.interact event", function()
         finish(k)
     end)
 end)
+
+describe("removals settled at a capture", function()
+    it("an item with contents removed for a capture takes its contents with it", function()
+        -- The API queues the toolbox's removal; the save comes before the game's queue runs, so
+        -- the mod removes it at once. Removed alone, a container drops what it holds.
+        local k = K.new({ mode = "singleplayer" })
+        local box = k.sim:spawnNow("toolbox", { contents = { { id = "crowbar" }, { id = "steel", count = 2 } } })
+        local r = k:api().ingest(box, "default", "spec")
+        assert.is_true(r.ok, r.message)
+        k.sim:spMidRoundSave()
+        assert.is_true(box.Removed)
+        assert.are.equal(0, k.sim:countUnits("crowbar"))
+        assert.are.equal(0, k.sim:countUnits("steel"))
+        local toolbox
+        for _, e in ipairs(k:api().entries("default")) do
+            if e.key == "toolbox#0" or (e.record ~= nil and e.record.identifier == "toolbox") then toolbox = e end
+        end
+        assert.is_not_nil(toolbox)
+        k:tick(5)
+        assert.are.equal(0, k.sim:countUnits("crowbar"))
+        finish(k)
+    end)
+end)
