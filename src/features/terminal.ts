@@ -415,12 +415,6 @@ export class TerminalFeature implements SessionHost {
         if (user !== undefined) this.putters.set(item.ID, user);
     }
 
-    onInteract(item: Item, character: Character): void {
-        if (terminalKind(item) === undefined) return;
-        this.track(item);
-        this.users.noteInteraction(item, character);
-    }
-
     onRemoved(item: Item): void {
         if (Submarine.Unloading) return;
         this.dropping.delete(item.ID);
@@ -428,7 +422,6 @@ export class TerminalFeature implements SessionHost {
         const terminal = this.terminals.get(item.ID);
         if (terminal === item) {
             this.untrack(item.ID);
-            this.users.forget(item.ID);
             const session = this.sessionOf(item, false);
             if (session !== undefined) {
                 // Page items already queued for removal (one may have been grabbed on its way
@@ -436,25 +429,24 @@ export class TerminalFeature implements SessionHost {
                 if (session.page !== undefined) {
                     for (const id of session.page.returningIds()) this.dropping.set(id, true);
                 }
-                session.destroyed();
+                // The page items the game dropped out of the removed terminal: their units are
+                // back, so the items go (booked until gone).
+                for (const dropped of session.destroyed()) {
+                    if (this.services.removals.queue(dropped, dropped.Prefab.Identifier.Value, noop)) this.dropping.set(dropped.ID, true);
+                }
                 this.sessions.delete(item.ID);
             }
             return;
         }
-        // A page item removed: it was in its terminal (returned) or taken and used up (consumed).
+        // A page item removed. Item.Remove has already cleared its ParentInventory, but its
+        // Container still names the container it was in (Barotrauma SharedSource/Items/Item.cs,
+        // Item.Remove; Item.Drop is the only place that clears Container): in its own live
+        // terminal its unit returns; taken anywhere else and used up, it was consumed.
         const container = item.Container;
-        const session = container === undefined ? undefined : this.sessions.get(container.ID);
-        if (session !== undefined && session.page !== undefined && session.container !== undefined && session.page.placed.has(item.ID)) {
-            session.page.onItemRemoved(item, session.container, container!.Removed);
-            return;
-        }
-        // Another terminal's page item: taken from its page, put into this terminal, and removed
-        // with it before its own terminal booked the take. Like every item a removed terminal
-        // holds, its unit returns; used up anywhere else, it was consumed.
-        const inRemovedTerminal = container !== undefined && container.Removed && terminalKind(container) !== undefined;
         for (const [, s] of this.sessions) {
-            if (s.page !== undefined && s.container !== undefined && s.page.placed.has(item.ID)) {
-                s.page.onItemRemoved(item, s.container, inRemovedTerminal);
+            if (s.page !== undefined && s.page.placed.has(item.ID)) {
+                const inTerminal = container !== undefined && container.ID === s.item.ID && !container.Removed;
+                s.page.onItemRemoved(item, inTerminal);
             }
         }
     }
@@ -497,7 +489,6 @@ export class TerminalFeature implements SessionHost {
         for (const [id] of this.dropping) this.dropping.delete(id);
         for (const [id] of this.refusedLeft) this.refusedLeft.delete(id);
         for (const [id] of this.putters) this.putters.delete(id);
-        this.users.clear();
         this.rate.clear();
         let removed = 0;
         let unmarked = 0;
@@ -586,9 +577,6 @@ export function installTerminals(services: HostServices): TerminalFeature {
     });
     addHook("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
         feature.onRemoved(item);
-    });
-    addHook("item.interact", HOOK_PREFIX + "interact", (item: Item, character: Character) => {
-        if (character !== undefined) feature.onInteract(item, character);
     });
     addHook("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
         if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);

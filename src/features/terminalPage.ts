@@ -7,8 +7,9 @@
  * the lease's Working when the item is really gone. No slot estimation, no floor drop kept.
  *
  * Reconcile: a placed item that left the container was taken: it is consumed from the lease and
- * loses its marker. An item removed while it sat in the container (the terminal was destroyed)
- * returns its unit.
+ * loses its marker. A placed item the game removes while it sits in the live terminal returns its
+ * unit. A removed terminal drops what it holds before the game reports its removal: the page
+ * items lying free return their units and are removed.
  *
  * Clear: every placed item still in the container is queued for removal; each returns its unit
  * when gone, under the epoch it was placed with. The lease is renewed (epoch + 1) or closed only
@@ -282,16 +283,22 @@ export class LeasePage {
         return taken.length;
     }
 
-    /** item.removed (not an unload). */
-    onItemRemoved(item: Item, container: Inventory, terminalGone: boolean): void {
+    /**
+     * item.removed (not an unload) for a placed item. `inTerminal`: it was still in this page's
+     * live terminal. The game cannot say so through ParentInventory, which Item.Remove clears
+     * before it raises item.removed; the caller reads Item.Container, which Item.Remove leaves
+     * on the container the item was in (Barotrauma SharedSource/Items/Item.cs, Item.Remove and
+     * Item.ParentInventory). In the terminal, its unit returns; elsewhere it was taken and used
+     * up before a reconcile saw it leave: consumed.
+     */
+    onItemRemoved(item: Item, inTerminal: boolean): void {
         const p = this.placed.get(item.ID);
         if (p === undefined || p.item !== item) return;
         this.placed.delete(item.ID);
         if (this.dead) return;
-        if (terminalGone || item.ParentInventory === container) {
+        if (inTerminal) {
             this.returnUnit(p.key, p.exactId, p.epoch);
         } else {
-            // Taken and used up before a reconcile saw it leave.
             const tx = this.services.store.transaction(this.dbId, this.source);
             if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
             else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
@@ -333,17 +340,41 @@ export class LeasePage {
         return ids;
     }
 
-    /** The terminal is being removed with its contents: what was taken is booked, the rest returns now. */
-    abandon(container: Inventory | undefined): void {
-        if (container !== undefined) this.reconcile(container);
+    /**
+     * The terminal is being removed. The game has already dropped what it held
+     * (ItemContainer.RemoveComponentSpecific drops every contained item unless the submarine is
+     * unloading), so a placed item lying free fell out of it now, or was put on the floor since
+     * the last upkeep (the game does not tell these apart): its unit returns and the item is
+     * handed back to be removed. A placed item in another inventory was taken: consumed, its
+     * marker goes. Then the lease ends. Returns the items to remove.
+     */
+    abandon(): Item[] {
         const items: PlacedItem[] = [];
         for (const [, p] of this.placed) items.push(p);
         table.sort(items, (a, b) => a.item.ID < b.item.ID);
+        const dropped: Item[] = [];
+        const taken: PlacedItem[] = [];
         for (const p of items) {
             this.placed.delete(p.item.ID);
+            if (!p.item.Removed && p.item.ParentInventory !== undefined) {
+                taken.push(p);
+                continue;
+            }
+            if (!p.item.Removed) dropped.push(p.item);
             this.returnUnit(p.key, p.exactId, p.epoch);
         }
+        if (taken.length > 0 && !this.dead) {
+            const tx = this.services.store.transaction(this.dbId, this.source);
+            for (const p of taken) {
+                stripMarker(p.item);
+                if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+                else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            }
+            const result = tx.commit();
+            if (!result.ok) problem("terminal could not book taken items: " + result.message);
+        }
         this.close();
+        return dropped;
     }
 
     /** Returns what is left and ends the lease. */

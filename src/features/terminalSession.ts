@@ -422,13 +422,17 @@ export class TerminalSession {
         }
     }
 
-    /** The terminal itself is being removed: its page returns at once and the lease ends. */
-    destroyed(): void {
-        if (this.page !== undefined) this.page.abandon(this.container);
+    /**
+     * The terminal itself is being removed: its page returns at once and the lease ends.
+     * Returns the page items the game dropped out of it, to be removed (see LeasePage.abandon).
+     */
+    destroyed(): Item[] {
+        const dropped = this.page !== undefined ? this.page.abandon() : [];
         this.page = undefined;
         this.state = "idle";
         this.pending = undefined;
         this.afterClear = undefined;
+        return dropped;
     }
 
     /** The store dropped every lease (rebuild, rollback): the page is gone without a return. */

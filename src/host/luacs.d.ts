@@ -90,6 +90,8 @@ declare interface Character {
     readonly ID: number;
     readonly WorldPosition: Vector2;
     readonly SelectedItem: Item | undefined;
+    /** A selected item other than a device (a ladder, a chair): Character.SelectedSecondaryItem. */
+    readonly SelectedSecondaryItem: Item | undefined;
     readonly Inventory: Inventory;
 }
 

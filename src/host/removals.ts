@@ -17,6 +17,22 @@ import { problem } from "./log";
 
 type OnGone = (this: void) => void;
 
+/**
+ * Item.Remove at once, everything inside first. Removed on its own, a container drops what it
+ * holds into the world (ItemContainer.RemoveComponentSpecific drops each contained item unless
+ * the submarine is unloading), and those items would be saved beside the record that already
+ * holds them. The game's own queue (EntitySpawner.AddItemToRemoveQueue) removes the contents
+ * too, so queued and settled removals end the same way.
+ */
+function removeWithContents(item: Item): void {
+    for (const inventory of item.OwnInventories) {
+        for (const child of inventory.AllItemsMod) {
+            if (!child.Removed) removeWithContents(child);
+        }
+    }
+    if (!item.Removed) item.Remove();
+}
+
 interface Pending {
     readonly item: Item;
     readonly onGone: OnGone;
@@ -61,7 +77,7 @@ export class RemovalLedger {
         for (const [, entry] of this.pending) entries.push(entry);
         table.sort(entries, (a, b) => a.item.ID < b.item.ID);
         for (const entry of entries) {
-            if (!entry.item.Removed) entry.item.Remove();
+            if (!entry.item.Removed) removeWithContents(entry.item);
             // Remove() fires item.removed, which normally ran the callback; make sure it ran once.
             if (this.pending.has(entry.item.ID)) this.onItemRemoved(entry.item, false);
         }

@@ -300,7 +300,7 @@ local function moveIngredients(c, recipe)
                 -- Make room: an item the recipe does not use is dropped (Item.Drop).
                 for _, other in ipairs(input.AllItemsMod) do
                     if not used[other] then
-                        Inv.detach(other)
+                        Inv.drop(other)
                         break
                     end
                 end

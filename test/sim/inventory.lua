@@ -126,7 +126,10 @@ end
 -- Moves
 ------------------------------------------------------------------------------------------------
 
---- Takes `item` out of whatever inventory holds it. It then lies where it was.
+--- Inventory.RemoveItem: takes `item` out of whatever inventory holds it. It then lies where it
+--- was. Its Container stays (the game's ParentInventory setter only sets Container when the new
+--- inventory is not null: Barotrauma SharedSource/Items/Item.cs, Item.ParentInventory;
+--- Inventory.RemoveItem sets ParentInventory = null).
 function I.detach(item)
     local inv = item._parentInv
     if inv == nil then return end
@@ -146,16 +149,27 @@ function I.detach(item)
     item._parentInv = nil
 end
 
+--- Item.Drop: out of its inventory, and no Container any more (Item.cs, Item.Drop sets
+--- Container = null before parentInventory.RemoveItem).
+function I.drop(item)
+    item._containerItem = nil
+    I.detach(item)
+end
+
 --- Inventory.PutItem: the inventoryPutItem hook may veto the move (the caller still reports true).
+--- The game drops the item first (Item.Drop), then sets ParentInventory, whose setter sets
+--- Container to the inventory's owner item, or nil when a character owns it (Inventory.cs,
+--- Inventory.PutItem; Item.cs, Item.ParentInventory).
 function I.putItem(inv, item, i, user, removeItem)
     local world = inv._world
     local veto = world:hook("inventoryPutItem", inv, item, user, i, removeItem ~= false)
     if veto == true then return end
     if item._removed then return end
-    I.detach(item)
+    I.drop(item)
     local stack = inv._slots[i + 1]
     stack[#stack + 1] = item
     item._parentInv = inv
+    if not inv._isCharacter then item._containerItem = inv._owner end
 end
 
 function I.tryPut(inv, item, user, ignoreCondition)

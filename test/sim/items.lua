@@ -213,11 +213,11 @@ end
 g.OwnInventory = function(self) return self._ownInvs[1] end
 g.OwnInventories = function(self) return Obj.copyList(self._ownInvs) end
 g.ParentInventory = function(self) return self._parentInv end
-g.Container = function(self)
-    local inv = self._parentInv
-    if inv == nil or inv._isCharacter then return nil end
-    return inv._owner
-end
+-- Item.Container is its own field (Barotrauma SharedSource/Items/Item.cs): the ParentInventory
+-- setter sets it to the new inventory's owner item (nil for a character) but never clears it, and
+-- only Item.Drop sets it to nil. Item.Remove clears the parentInventory field alone, so during
+-- item.removed an item still names the container it was in (see Inventory.putItem/drop).
+g.Container = function(self) return self._containerItem end
 g.RootContainer = function(self)
     local root = nil
     local inv = self._parentInv
@@ -316,7 +316,7 @@ function Items.construct(world, prefab, id)
         _world = world, _id = id, _prefab = prefab, _condition = prefab._maxCondition, _quality = 0,
         _tags = tags, _tagSet = tagSet, _stolen = false, _allowStealing = true, _outpost = "",
         _spawnedInOutpost = false, _description = "", _removed = false, _inRemoveQueue = false, _parentInv = nil,
-        _ownInvs = {}, _components = {}, _sub = nil, _x = 0, _y = 0, _links = {},
+        _containerItem = nil, _ownInvs = {}, _components = {}, _sub = nil, _x = 0, _y = 0, _links = {},
     })
     for _, def in ipairs(prefab._components) do
         local c = newComponent(world, item, def)

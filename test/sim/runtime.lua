@@ -603,16 +603,24 @@ function Sim:kill(character)
     character._dead = true
 end
 
---- A player selects (interacts with) an item; item.interact returning true blocks it.
-function Sim:select(character, item)
-    local veto = self.lua:call("item.interact", item, character, false, true, false)
-    if veto == true then return false end
-    character._selected = item
+--- A player selects (interacts with) an item: Item.TryInteract sets the character's
+--- SelectedItem, or SelectedSecondaryItem for a secondary item such as a ladder or a chair
+--- (`secondary`) (SharedSource/Items/Item.cs, Item.TryInteract).
+--- No item.interact hook fires. The game's C# never raises it; only LuaCs's Lua default hooks do,
+--- and neither LuaCs layer does so for a mod: the rewrite's DefaultHook.lua starts with
+--- `if true then return end` (LocalMods/LuaCsForBarotrauma/Lua/DefaultHook.lua), and the
+--- established layer's TryInteract prefix reads p["picker"] and p["forceActionKey"], names
+--- TryInteract(Character user, bool ignoreRequiredItems, bool forceSelectKey, bool forceUseKey)
+--- does not have, so the ParameterTable indexer (LuaCsHook.cs, a Dictionary lookup in
+--- OriginalParameters) fails before Hook.Call. Returns true.
+function Sim:select(character, item, secondary)
+    if secondary then character._selectedSecondary = item else character._selected = item end
     return true
 end
 
 function Sim:deselect(character)
     character._selected = nil
+    character._selectedSecondary = nil
 end
 
 function Sim:setVoltage(item, v)
@@ -631,7 +639,7 @@ end
 function Sim:dropItem(item, character)
     local veto = self.lua:call("item.drop", item, character)
     if veto == true then return false end
-    Inv.detach(item)
+    Inv.drop(item)
     if item._sub == nil then item._sub = self.world.mainSub end
     return true
 end

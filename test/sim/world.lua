@@ -33,6 +33,14 @@ Character.getters.SelectedItem = function(self)
     if it ~= nil and it._removed then return nil end
     return it
 end
+-- Character.SelectedSecondaryItem: "an item other than a device, e.g. a ladder or a chair"
+-- (SharedSource/Characters/Character.cs); Item.TryInteract selects an item there when
+-- Item.IsSecondaryItem, else in SelectedItem.
+Character.getters.SelectedSecondaryItem = function(self)
+    local it = self._selectedSecondary
+    if it ~= nil and it._removed then return nil end
+    return it
+end
 Character.getters.Inventory = function(self) return self._inventory end
 Character.getters.Submarine = function(self) return self._sub end
 Character.getters.Removed = function(self) return self._removed end
@@ -107,22 +115,31 @@ function W:createItem(prefab, opts)
     return item
 end
 
---- Item.Remove: fires item.removed, removes the contents, takes it out of its inventory.
+--- Item.Remove, in the game's order (Barotrauma SharedSource/Items/Item.cs, Item.Remove):
+--- the item is marked removed and its ID freed (Entity.Remove); every character's SelectedItem
+--- and SelectedSecondaryItem on it is cleared; it leaves its parent inventory (ParentInventory
+--- becomes nil, Container keeps the container it was in); its components are removed, and an
+--- ItemContainer then DROPS what it holds unless the submarine is unloading
+--- (ItemContainer.RemoveComponentSpecific: `Inventory.AllItemsMod.ForEach(it => it.Drop(null))`),
+--- so contained items stay in the world; item.removed fires last.
 function W:removeItem(item)
     if item._removed then return end
     item._removed = true
-    self:hook("item.removed", item)
-    for _, inv in ipairs(item._ownInvs) do
-        for _, child in ipairs(inv.AllItemsMod) do
-            self:removeItem(child)
-        end
-    end
-    Inv.detach(item)
     self:freeId(item._id)
     self.removedInList = self.removedInList + 1
     for _, c in ipairs(self.characters) do
         if c._selected == item then c._selected = nil end
+        if c._selectedSecondary == item then c._selectedSecondary = nil end
     end
+    Inv.detach(item)
+    if not self.unloading then
+        for _, inv in ipairs(item._ownInvs) do
+            for _, child in ipairs(inv.AllItemsMod) do
+                Inv.drop(child)
+            end
+        end
+    end
+    self:hook("item.removed", item)
 end
 
 --- Live items in creation order (a fresh table).

@@ -217,10 +217,13 @@ describe("hostile clients (fuzz)", function()
         local iface = sim:find("databaseinterfacefixed")
         local cab = sim:findAll("storagecabinet")[1]
 
-        -- Senders: one standing at the terminals (subscriptions are accepted: they read, never
-        -- write), distant ones, a dead one, a vanilla one, and ones that have left.
+        -- Senders: one using the wall terminal (subscriptions to it are accepted: they read,
+        -- never write; the wall is unpowered, so no page leases units meanwhile), distant ones,
+        -- a dead one, a vanilla one, and ones that have left.
         local senders = {}
         local near = sim:addClient({ name = "Near", luacs = true })
+        sim:setVoltage(wall, 0)
+        sim:select(near.Character, wall)
         senders[#senders + 1] = near
         for i = 1, 3 do
             local c = sim:addClient({ name = "Far" .. i, luacs = true })

@@ -112,7 +112,9 @@ describe("simulated inventories", function()
         assert.is_false(cabinet.OwnInventory:TryPutItem(steel, nil))
         cabinet.OwnInventory:RemoveItem(steel)
         assert.is_nil(steel.ParentInventory)
-        assert.is_nil(steel.Container)
+        -- Inventory.RemoveItem sets ParentInventory = null, whose setter leaves Container as it
+        -- was (only Item.Drop clears it): Barotrauma SharedSource/Items/Inventory.cs, Item.cs
+        assert.are.equal(cabinet, steel.Container)
         assert.is_true(cabinet.OwnInventory:IsEmpty())
     end)
 

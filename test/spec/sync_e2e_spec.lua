@@ -44,6 +44,10 @@ describe("terminal sync in the simulated game", function()
         h = H.new({ mode = "server" })
         sim = h.sim
         terminal = sim:spawnNow("databaseterminalfixed", {})
+        -- Unpowered: the players below use it (the panel and the server serve only a character
+        -- using the terminal), but no page leases units, so the view changes only by the specs'
+        -- own ingests.
+        sim:setVoltage(terminal, 0)
         h:ingest(h:find("steel", 4))
         h:ingest(h:find("wrench"))
         h:tick(2)
@@ -53,8 +57,11 @@ describe("terminal sync in the simulated game", function()
         sim:cleanup()
     end)
 
+    -- A player with client-side LuaCs whose character uses the terminal (has it selected: the
+    -- panel follows the selected terminal, and the server serves only a character using it).
     local function join(name)
         local c = sim:addClient({ name = name, luacs = true, lua = true })
+        sim:select(c.Character, terminal)
         return c, sim:clientEnv(c).DatabaseIO.client
     end
 
@@ -116,7 +123,7 @@ describe("terminal sync in the simulated game", function()
         assert.are.equal(1, countPrinted(sim, "client Vanilla"))
     end)
 
-    it("a subscriber who walks away is closed; bring is refused while no terminal serves it", function()
+    it("a subscriber who stops using the terminal is closed; bring is refused while no terminal serves it", function()
         local c, api = join("Alice")
         api.open(terminal.ID)
         h:tick(20)
@@ -125,7 +132,7 @@ describe("terminal sync in the simulated game", function()
         local reply = api.info(terminal.ID).reply
         assert.is_false(reply.ok)
         assert.truthy(reply.text:find("not available", 1, true))
-        sim:setPosition(c.Character, 5000, 0)
+        sim:deselect(c.Character)
         h:tick(90)
         assert.are.equal("closed", api.info(terminal.ID).state)
         local sent = messagesTo(sim, "Alice")
@@ -187,8 +194,12 @@ describe("terminal sync in the simulated game", function()
         end)
 
         it("an absurd number of subscriptions: the fifth is refused", function()
+            -- the selected terminal and five handheld ones carried: six terminals in use
             local ids = { terminal.ID }
-            for i = 1, 5 do ids[#ids + 1] = sim:spawnNow("databaseterminalfixed", {}).ID end
+            for i = 1, 5 do ids[#ids + 1] = sim:spawnNow("databaseterminal", { inventory = c.Character.Inventory }).ID end
+            -- the carried ones open their pages (leasing units): the view to keep is the one after
+            h:tick(120)
+            before = serverRows(h)
             for _, id in ipairs(ids) do api.open(id) end
             h:tick(20)
             local live, closed = 0, 0

@@ -98,18 +98,18 @@ describe("bring to page", function()
         k:quiet()
         page = onPage(k, hand)
         refused("steel#0", nil, "does not match the terminal's search")
-        -- another player standing next to it but not using it (the panel subscription is allowed
-        -- within reach; bringing needs the terminal in use by that very character)
+        -- another player standing next to it but not using it: by the one definition of using a
+        -- terminal (selected, or a handheld one carried: src/host/users.ts) neither the panel
+        -- subscription nor bringing is open to him
         local bob = k.sim:addClient({ name = "Bob", luacs = true, lua = true })
         local bobPanel = k.sim:clientEnv(bob).DatabaseIO.client
         bobPanel.open(hand.ID)
         k:tick(20)
-        assert.is_true(bobPanel.bring(hand.ID, "copper#0"))
+        assert.are.equal("closed", bobPanel.info(hand.ID).state)
+        assert.is_false(bobPanel.bring(hand.ID, "copper#0"))
         k:tick(5)
         k:quiet()
-        local reply = bobPanel.info(hand.ID).reply
-        assert.is_false(reply.ok)
-        assert.truthy(reply.text:find("not using that terminal", 1, true), reply.text)
+        assert.are.same(before, k:totals(GOODS))
         assert.are.same(page, onPage(k, hand))
         finish(k)
     end)

@@ -107,17 +107,9 @@ local function runOnce(seed)
         elseif r <= 5 and removedTerminals == 0 then
             local ts = k.sim:findAll("databaseterminalfixed")
             local victim = ts[rnd(#ts)]
-            -- Removing a container destroys what it holds. Items the mod has not booked (a
-            -- deposit not yet taken in, a refused item) are destroyed for real: they leave the
-            -- expected total; booked ones (the page) must come back through the lease.
-            local booked = k:inspect().booked
-            local pending = k:pendingIngest()
-            for _, it in ipairs(k:contents(victim)) do
-                local id = it.Prefab.Identifier.Value
-                if expected[id] ~= nil and not booked[it.ID] and not pending[it.ID] then
-                    expected[id] = expected[id] - 1
-                end
-            end
+            -- Removing a container drops what it holds (ItemContainer.RemoveComponentSpecific):
+            -- nothing leaves the world with it. Its page's units come back through the lease and
+            -- the dropped page items go; a deposit on its way in still arrives, a refused item stays.
             k.sim:removeNow(victim)
             removedTerminals = 1
             what = "removeTerminal"

@@ -1,9 +1,11 @@
 /**
- * May this client's character use that terminal now? Alive, and the terminal is selected, held
- * in its own inventory, or within a short distance. The terminal's `dbid:` tag gives the database.
+ * May this client's character use that terminal now? Alive, and using it by the one definition
+ * of src/host/users.ts: the terminal is selected, or (a handheld one) carried in its own
+ * inventory. The terminal's `dbid:` tag gives the database.
  */
 import { ok, refuse, Result } from "../../core/result";
 import { databaseIdOf, prefabIdOf } from "../devices";
+import { usesTerminal } from "../users";
 
 /** The terminal prefabs (mod/Items/Terminals.xml). */
 export const TERMINAL_PREFABS: { readonly [id: string]: true | undefined } = {
@@ -11,8 +13,8 @@ export const TERMINAL_PREFABS: { readonly [id: string]: true | undefined } = {
     databaseterminalfixed: true,
 };
 
-/** Game units (about 100 per metre): a player standing at the terminal. */
-export const USE_DISTANCE = 250;
+/** The handheld terminal: carried in its user's inventory counts as using it. */
+const HANDHELD = "databaseterminal";
 
 function check(client: Client | undefined, terminalId: number): Result<string> {
     if (client === undefined) return refuse("no_client", "unknown client");
@@ -26,20 +28,7 @@ function check(client: Client | undefined, terminalId: number): Result<string> {
         return refuse("not_terminal", string.format("entity %d is not a terminal", terminalId));
     }
     if (item.Removed) return refuse("no_terminal", "the terminal is gone");
-    const selected = character.SelectedItem;
-    let using = selected !== undefined && selected.ID === item.ID;
-    if (!using) {
-        const parent = item.ParentInventory;
-        const owner = parent === undefined ? undefined : parent.Owner;
-        using = owner !== undefined && owner.ID === character.ID;
-    }
-    if (!using) {
-        const a = character.WorldPosition;
-        const b = item.WorldPosition;
-        const dx = a.X - b.X;
-        const dy = a.Y - b.Y;
-        using = dx * dx + dy * dy <= USE_DISTANCE * USE_DISTANCE;
-    }
+    const using = usesTerminal(character, item, prefabIdOf(item) === HANDHELD);
     if (!using) return refuse("not_using", "the character is not using the terminal");
     return ok(databaseIdOf(item));
 }
