@@ -217,7 +217,8 @@ export class Restockers {
         }
         if (!this.hasDirty) return;
         const ids: number[] = [];
-        for (const [id] of this.dirty) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.dirty) { ids[nIds] = id; nIds++; }
         this.dirty = new LuaMap<number, true>();
         this.hasDirty = false;
         table.sort(ids);
@@ -313,12 +314,15 @@ export class Restockers {
         let expected = -1;
         let inFlight = false;
         const keep: Delivery[] = [];
+        let nKeep = 0;
         for (const d of r.deliveries) {
             if (d.containerId !== containerId) {
-                keep.push(d);
+                keep[nKeep] = d;
+                nKeep++;
             } else if (this.s.store.lease(d.leaseId) !== undefined) {
                 inFlight = true;
-                keep.push(d);
+                keep[nKeep] = d;
+                nKeep++;
             } else if (d.expected > expected) {
                 expected = d.expected;
             }

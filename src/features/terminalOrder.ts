@@ -138,9 +138,11 @@ export class RankedList<T> {
             return;
         }
         const path: TreeNode<T>[] = [];
+        let nPath = 0;
         let p = math.max(1, math.min(pos, node.size + 1));
         for (;;) {
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size++;
             const left = sizeOf(node.left);
             if (p <= left + 1) {
@@ -165,13 +167,15 @@ export class RankedList<T> {
     removeAt(pos: number): T | undefined {
         if (pos < 1 || pos > this.size()) return undefined;
         const path: TreeNode<T>[] = [];
+        let nPath = 0;
         let node = this.root!;
         let parent: TreeNode<T> | undefined;
         let p = pos;
         for (;;) {
             const left = sizeOf(node.left);
             if (p === left + 1) break;
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size--;
             parent = node;
             if (p <= left) {
@@ -184,12 +188,14 @@ export class RankedList<T> {
         const removed = node.value;
         if (node.left !== undefined && node.right !== undefined) {
             // Two children: the next element moves up into this node and its own node goes.
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size--;
             let succParent = node;
             let succ = node.right;
             while (succ.left !== undefined) {
-                path.push(succ);
+                path[nPath] = succ;
+                nPath++;
                 succ.size--;
                 succParent = succ;
                 succ = succ.left;

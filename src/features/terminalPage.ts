@@ -257,10 +257,11 @@ export class LeasePage {
     reconcile(container: Inventory): number {
         if (this.dead) return 0;
         const taken: PlacedItem[] = [];
+        let nTaken = 0;
         for (const [, p] of this.placed) {
             // Still in the container is the common case: one property read per item.
             const item = p.item;
-            if (item.ParentInventory !== container && !item.Removed) taken.push(p);
+            if (item.ParentInventory !== container && !item.Removed) { taken[nTaken] = p; nTaken++; }
         }
         if (taken.length === 0) return 0;
         table.sort(taken, (a, b) => a.item.ID < b.item.ID);
@@ -298,7 +299,8 @@ export class LeasePage {
     clear(container: Inventory): void {
         this.reconcile(container);
         const items: PlacedItem[] = [];
-        for (const [, p] of this.placed) items.push(p);
+        let nItems = 0;
+        for (const [, p] of this.placed) { items[nItems] = p; nItems++; }
         table.sort(items, (a, b) => a.item.ID < b.item.ID);
         for (const p of items) {
             this.placed.delete(p.item.ID);
@@ -323,7 +325,8 @@ export class LeasePage {
     /** Item ids queued for removal whose unit returns when they are gone. */
     returningIds(): number[] {
         const ids: number[] = [];
-        for (const [id] of this.returning) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.returning) { ids[nIds] = id; nIds++; }
         return ids;
     }
 
@@ -331,7 +334,8 @@ export class LeasePage {
     abandon(container: Inventory | undefined): void {
         if (container !== undefined) this.reconcile(container);
         const items: PlacedItem[] = [];
-        for (const [, p] of this.placed) items.push(p);
+        let nItems = 0;
+        for (const [, p] of this.placed) { items[nItems] = p; nItems++; }
         table.sort(items, (a, b) => a.item.ID < b.item.ID);
         for (const p of items) {
             this.placed.delete(p.item.ID);

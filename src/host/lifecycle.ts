@@ -143,10 +143,12 @@ export class LifecycleBinding {
     rebuild(reason: string): RebuildReport {
         this.cores = new LuaMap<number, CoreItem>();
         this.newCores = new LuaMap<number, Item>();
+        let nAnchors = 0;
         const anchors = [];
         for (const core of findCores()) {
             this.cores.set(core.anchorId, core);
-            anchors.push({ anchorId: core.anchorId, dbId: core.dbId, blob: readBlob(core.item) });
+            anchors[nAnchors] = { anchorId: core.anchorId, dbId: core.dbId, blob: readBlob(core.item) };
+            nAnchors++;
         }
         const report = this.store.rebuild(anchors);
         this.lastRebuild = report;
@@ -260,23 +262,29 @@ export class LifecycleBinding {
 
     statusLines(): string[] {
         const lines: string[] = [];
-        lines.push(this.mode === "patched"
+        let nLines = 0;
+        lines[nLines] = this.mode === "patched"
             ? "save binding: patched (capture, commit" + (SERVER ? ", end-without-save" : "") + ")"
-            : "save binding: WRITE-THROUGH FALLBACK (the capture patch is missing; every change is written at once)");
+            : "save binding: WRITE-THROUGH FALLBACK (the capture patch is missing; every change is written at once)";
+        nLines++;
         for (const patch of this.patches) {
-            lines.push(string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")"));
+            lines[nLines] = string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")");
+            nLines++;
         }
-        lines.push("last save confirmed: " + this.lastSave);
-        lines.push(string.format("cores tracked: %d", countOf(this.cores)));
+        lines[nLines] = "last save confirmed: " + this.lastSave;
+        nLines++;
+        lines[nLines] = string.format("cores tracked: %d", countOf(this.cores));
+        nLines++;
         if (this.lastRebuild !== undefined) {
-            for (const line of this.lastRebuild.messages) lines.push("  " + line);
+            for (const line of this.lastRebuild.messages) { lines[nLines] = "  " + line; nLines++; }
         }
         return lines;
     }
 
     trackedCores(): CoreItem[] {
         const list: CoreItem[] = [];
-        for (const [, core] of this.cores) list.push(core);
+        let nList = 0;
+        for (const [, core] of this.cores) { list[nList] = core; nList++; }
         table.sort(list, (a, b) => a.anchorId < b.anchorId);
         return list;
     }
