@@ -141,13 +141,15 @@ function checkIngredient(ingredient: Ingredient, index: number, resolver: TagRes
     }
     const identifiers = new LuaMap<string, true>();
     const names: string[] = [];
+    let nNames = 0;
     const add = (raw: unknown): Result<true> => {
         if (type(raw) !== "string") return refuse("invalid_identifier", describe(index) + ": an identifier is not text");
         const id = string.lower(raw as string);
         if (!isWellFormedIdentifier(id)) return refuse("invalid_identifier", describe(index) + ": '" + id + "' is not an item identifier");
         if (!identifiers.has(id)) {
             identifiers.set(id, true);
-            names.push(id);
+            names[nNames] = id;
+            nNames++;
         }
         return ok(true);
     };

@@ -260,11 +260,13 @@ export class Restockers {
         r.config = parseConfig(raw);
         this.unwatch(r.item.ID, r);
         const wanted: string[] = [];
+        let nWanted = 0;
         const set = new LuaMap<string, true>();
         const add = (id: string): void => {
             if (set.has(id) || ItemPrefab.GetItemPrefab(id) === undefined) return;
             set.set(id, true);
-            wanted.push(id);
+            wanted[nWanted] = id;
+            nWanted++;
         };
         for (const id of r.config.identifiers) add(id);
         for (const tag of r.config.tags) for (const id of tagResolver(tag)) add(id);

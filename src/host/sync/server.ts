@@ -441,7 +441,7 @@ export class SyncServer {
             }
             bytes += size;
         }
-        chunks.push([first, rows.length - 1]);
+        chunks[nChunks] = [first, rows.length - 1];
         stream.gen += 1;
         stream.seq = 0;
         stream.snapshotAt = this.ports.now();
