@@ -7,11 +7,16 @@
 //                build/stage/lua first
 //   2. dialect   MoonSharp dialect + one-global rule on the bundle and the Autorun entry; no
 //                patch argument table read by name (it raises on MoonSharp)
+//   2b. growth  no array grown through its length and no positional string search in a loop or
+//                callback in the bundle (quadratic on MoonSharp; checkGrowth in lua-checks.mjs)
 //   3. minify    paren-call guard, then luamin -> databaseio.min.lua (checked again); then the
 //                staged output replaces lua/databaseio.lua, lua/databaseio.min.lua, lua/modules
 //   4. xml       every XML under mod/ and filelist.xml well-formed; every referenced file exists
 //   5. dist      dist/DatabaseIO/ (manifest with package.json's version, mod/, bundles) and
 //                dist/DatabaseIO-<version>.zip, verified after writing
+//   5b. instrument  the cost-counting copy of the Lua for the specs (never shipped):
+//                build/instrumented/DatabaseIO/ (the mod folder with every length read and string
+//                search counted, scripts/lib/lua-instrument.mjs) and build/instrumented/modules/
 //   6. prefabs   lua/sim/mod_prefabs.lua from the item and text XML (also standalone:
 //                scripts/make-prefabs.mjs)
 //   7. api       types/databaseio.d.ts declares exactly what src/api builds (tsc -p
@@ -26,7 +31,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { checkDialect, checkParenCalls, checkPatchArgs, formatFinding, parseLua } from "./lib/lua-checks.mjs";
+import { checkDialect, checkGrowth, checkParenCalls, checkPatchArgs, formatFinding, parseLua } from "./lib/lua-checks.mjs";
+import { instrumentCosts } from "./lib/lua-instrument.mjs";
 import {
     BUNDLE, BUNDLE_IN_MOD, BUNDLE_MIN, BUNDLE_MIN_IN_MOD, DIST_DIR, DIST_MOD, MOD_DIR, MOD_FOLDER_NAME,
     MODULES_DIR, PACKAGE_JSON, ROOT, ROOT_FILELIST, SIM_PREFABS, autorunLuaFiles, rel,
@@ -136,6 +142,15 @@ function dialect() {
     return `${files.map(rel).join(", ")} clean`;
 }
 
+// ---------------------------------------------------------------- 2b. growth
+
+function growth() {
+    const source = readFileSync(STAGED_BUNDLE, "utf8");
+    const findings = withSource(checkGrowth(source, rel(STAGED_BUNDLE)), source);
+    if (findings.length > 0) fail(findings, `${findings.length} site(s) quadratic on MoonSharp (grow with a counter, scan with gmatch; see docs/architecture.md)`);
+    return `${rel(STAGED_BUNDLE)} clean`;
+}
+
 // ---------------------------------------------------------------- 3. minify
 
 function minify() {
@@ -241,6 +256,44 @@ function dist() {
     return `${rel(DIST_MOD)}/ (modversion ${version}), ${rel(zipPath)} (${entries.length} entries; ${python})`;
 }
 
+// ---------------------------------------------------------------- 5b. instrument
+
+const INSTRUMENTED = join(ROOT, "build", "instrumented");
+
+function instrumentFile(from, to) {
+    let out;
+    try {
+        out = instrumentCosts(readFileSync(from, "utf8"));
+    } catch (e) {
+        fail([{ file: rel(from), line: 1, column: 1, message: `cannot instrument: ${e.message}` }], "cost-counting build failed");
+    }
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, out);
+}
+
+function instrumentTree(from, to) {
+    let count = 0;
+    for (const name of readdirSync(from)) {
+        const p = join(from, name);
+        if (statSync(p).isDirectory()) count += instrumentTree(p, join(to, name));
+        else if (name.endsWith(".lua")) {
+            instrumentFile(p, join(to, name));
+            count += 1;
+        }
+    }
+    return count;
+}
+
+function instrument() {
+    rmSync(INSTRUMENTED, { recursive: true, force: true });
+    const mod = join(INSTRUMENTED, MOD_FOLDER_NAME);
+    cpSync(DIST_MOD, mod, { recursive: true });
+    instrumentFile(BUNDLE, join(mod, BUNDLE_IN_MOD));
+    rmSync(join(mod, BUNDLE_MIN_IN_MOD), { force: true });
+    const modules = instrumentTree(MODULES_DIR, join(INSTRUMENTED, "modules"));
+    return `${rel(mod)}/, ${rel(join(INSTRUMENTED, "modules"))}/ (${modules} module(s))`;
+}
+
 // ---------------------------------------------------------------- 6. prefabs
 
 function prefabs() {
@@ -300,9 +353,11 @@ function examples() {
 const STEPS = [
     ["compile", compile],
     ["dialect", dialect],
+    ["growth", growth],
     ["minify", minify],
     ["xml", xml],
     ["dist", dist],
+    ["instrument", instrument],
     ["prefabs", prefabs],
     ["api", api],
     ["examples", examples],

@@ -552,3 +552,191 @@ export function checkPatchArgs(source, file) {
     visit(parsed.ast.body, { parent: undefined, vars: new Map() });
     return sortFindings(findings);
 }
+
+// ---------------------------------------------------------------- growth check
+//
+// MoonSharp (the interpreter inside LuaCs) forgets a table's cached length whenever a new integer
+// key is added, so the next `#t` walks the whole array part again: an array grown by
+// `t[#t + 1] = v` or `table.insert(t, v)` costs O(n^2) over n appends (PUC Lua does not show
+// this). Its string.find / string.match copy the whole subject on every call, so a positional
+// search that walks a string in a loop costs O(length^2); string.gmatch does not.
+// The check flags, in shipped Lua:
+//   - an append through the length (`t[#t + 1] = v`) inside a loop or a callback,
+//   - `table.insert(t, v)` (two arguments) inside a loop or a callback,
+//   - a positional string.find / string.match (`find(s, p, init)`, `s:find(p, init)`) inside a
+//     loop or a callback.
+// "A callback" is a function literal passed as a call argument: that is how the code iterates over
+// keyed tables (`forEachKey(db, function(...) ... end)`), so it counts as a loop body. Appends and
+// searches outside a loop run once per call and are left alone.
+// Not seen: an append inside a named local function that a loop calls. The code's idiom instead
+// (docs/architecture.md, "Growing arrays and scanning strings"): a counter next to the array
+// (`n = n + 1; t[n] = v`; in TypeScript `out[n] = v; n++;`), and string.gmatch or one split to
+// walk a string.
+
+/**
+ * Sites allowed to keep a flagged pattern because their size is small and bounded by something
+ * other than the database, the players, the pages or a message. Each entry: the bundle module the
+ * site sits in (the TypeScript file, dotted), the text that identifies it (the array of an append,
+ * `string.find` / `:find` for a search; a RegExp where TypeScriptToLua names a temporary), and why
+ * it stays small. A new entry needs the same kind of reason.
+ */
+export const GROWTH_ALLOWLIST = [
+    // The cores of one database id on the loaded submarine: one, or a few in a conflict.
+    { module: "core.lifecycle", text: "group" },
+    // The 33 control characters, built once.
+    { module: "features.terminalText", text: "controlChars" },
+    // Control characters removed from a text field's text, which is cut to 256 characters first.
+    { module: "features.terminalText", text: "string.find" },
+    // The localized names of one prefab: one per text pack (English, Simplified Chinese).
+    { module: "features.terminalNames", text: "list" },
+    // The words of one console command line.
+    { module: "host.commands", text: "out" },
+    // The words of one restocker's config text (its field holds at most 200 characters,
+    // maxtextlength in mod/Items/Restocker.xml, or its `stock:` item tags): kinds and tags are
+    // capped at MAX_STOCK_KINDS (16).
+    { module: "features.restockerConfig", text: "tags" },
+    { module: "features.restockerConfig", text: "identifiers" },
+    { module: "features.restockerConfig", text: "problems" },
+    { module: "features.restockerConfig", text: "words" },
+    // One restocker's deliveries still on their way: each fills free slots of its linked
+    // containers, so they are bounded by those slots.
+    { module: "features.restocker", text: /^____r_deliveries_\d+$/ },
+    // The characters using one terminal.
+    { module: "features.terminalUsers", text: "users" },
+    { module: "features.terminal", text: "names" },
+    // The terminals whose upkeep slot is this tick (one in UPKEEP_EVERY of them), emptied each tick.
+    { module: "features.terminal", text: "due" },
+];
+
+const LOOPS = new Set(["WhileStatement", "RepeatStatement", "ForNumericStatement", "ForGenericStatement"]);
+const FUNCTIONS = new Set(["FunctionDeclaration"]);
+const POSITIONAL_SEARCH = new Set(["find", "match"]);
+
+/** The bundle module (`["core.codec"] = function(...)`) each line belongs to. */
+function moduleStarts(source) {
+    const starts = [];
+    source.split("\n").forEach((text, i) => {
+        const m = /^\["([^"]+)"\] = function\(/.exec(text);
+        if (m) starts.push({ line: i + 1, name: m[1] });
+    });
+    return (line) => {
+        let module;
+        for (const s of starts) if (s.line <= line) module = s.name;
+        return module;
+    };
+}
+
+/**
+ * A canonical text for a variable, field or index chain (`self.rows`, `t[i]`), or undefined for
+ * anything else. Built from the tree, not from source ranges: luaparse 0.2.1 gives index and call
+ * expressions wrong ranges when they are the base of a longer chain.
+ */
+function chainText(node) {
+    switch (node.type) {
+        case "Identifier":
+            return node.name;
+        case "StringLiteral":
+        case "NumericLiteral":
+            return node.raw;
+        case "MemberExpression": {
+            const base = chainText(node.base);
+            return base === undefined ? undefined : base + node.indexer + node.identifier.name;
+        }
+        case "IndexExpression": {
+            const base = chainText(node.base);
+            const index = chainText(node.index);
+            return base === undefined || index === undefined ? undefined : `${base}[${index}]`;
+        }
+        default:
+            return undefined;
+    }
+}
+
+/** What `node` does that grows quadratically on MoonSharp, if anything: { text, message }. */
+function growthProblem(node) {
+    if (node.type === "AssignmentStatement") {
+        for (const target of node.variables) {
+            if (target.type !== "IndexExpression") continue;
+            const index = target.index;
+            if (index.type !== "BinaryExpression" || index.operator !== "+") continue;
+            const [len, one] = index.left.type === "UnaryExpression" ? [index.left, index.right] : [index.right, index.left];
+            if (len.type !== "UnaryExpression" || len.operator !== "#" || one.type !== "NumericLiteral" || one.value !== 1) continue;
+            const array = chainText(target.base);
+            if (array === undefined || chainText(len.argument) !== array) continue;
+            return { text: array, message: `append through the length '${array}[#${array} + 1]' in a loop (quadratic on MoonSharp: use a counter)` };
+        }
+        return undefined;
+    }
+    if (node.type !== "CallExpression" && node.type !== "StringCallExpression") return undefined;
+    const callee = node.base;
+    const args = node.arguments ?? [];
+    if (callee.type === "MemberExpression" && callee.indexer === "." && callee.base.type === "Identifier" && callee.base.isLocal !== true) {
+        const lib = callee.base.name;
+        const fn = callee.identifier.name;
+        if (lib === "table" && fn === "insert" && args.length === 2) {
+            const array = chainText(args[0]) ?? "...";
+            return { text: array, message: `table.insert(${array}, v) in a loop (reads the length each time, quadratic on MoonSharp: use a counter)` };
+        }
+        if (lib === "string" && POSITIONAL_SEARCH.has(fn) && args.length >= 3) {
+            return { text: `string.${fn}`, message: `positional string.${fn}(s, p, init) in a loop (MoonSharp copies the subject on every call: use string.gmatch or split once)` };
+        }
+    }
+    if (callee.type === "MemberExpression" && callee.indexer === ":" && POSITIONAL_SEARCH.has(callee.identifier.name) && args.length >= 2) {
+        const fn = callee.identifier.name;
+        return { text: `:${fn}`, message: `positional ${chainText(callee.base) ?? "s"}:${fn}(p, init) in a loop (MoonSharp copies the subject on every call: use string.gmatch or split once)` };
+    }
+    return undefined;
+}
+
+/**
+ * Appends through the length and positional string searches inside loops or callbacks: the
+ * patterns that are quadratic on MoonSharp. `allowlist` defaults to GROWTH_ALLOWLIST; an entry
+ * matches a finding in its module with the same identifying text.
+ */
+export function checkGrowth(source, file, allowlist = GROWTH_ALLOWLIST) {
+    const parsed = parseLua(source, file);
+    if (parsed.finding) return [parsed.finding];
+    const ast = parsed.ast;
+    const moduleAt = moduleStarts(source);
+    const findings = [];
+    const visit = (node, looping) => {
+        if (node === null || typeof node !== "object") return;
+        if (Array.isArray(node)) {
+            for (const child of node) visit(child, looping);
+            return;
+        }
+        if (typeof node.type !== "string") return;
+        if (looping) {
+            const problem = growthProblem(node);
+            if (problem) {
+                const module = moduleAt(node.loc.start.line);
+                const allowed = allowlist.some((a) => a.module === module && (a.text instanceof RegExp ? a.text.test(problem.text) : a.text === problem.text));
+                if (!allowed) findings.push(at(file, node, problem.message));
+            }
+        }
+        for (const key of Object.keys(node)) {
+            if (key === "loc" || key === "range" || key === "globals") continue;
+            const child = node[key];
+            if (node.type === "CallExpression" && key === "arguments") {
+                // A function literal passed to a call is a callback: treat its body as a loop body.
+                for (const arg of child) visit(arg, FUNCTIONS.has(arg.type) ? true : looping);
+                continue;
+            }
+            if (FUNCTIONS.has(node.type) && key === "body") {
+                visit(child, node.__callback === true);
+                continue;
+            }
+            if (LOOPS.has(node.type) && key === "body") {
+                visit(child, true);
+                continue;
+            }
+            visit(child, looping);
+        }
+    };
+    // Mark callbacks first, so that a function's body knows whether it is one.
+    walk(ast, (node) => {
+        if (node.type === "CallExpression") for (const arg of node.arguments) if (FUNCTIONS.has(arg.type)) arg.__callback = true;
+    });
+    visit(ast, false);
+    return sortFindings(findings);
+}

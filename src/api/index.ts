@@ -170,13 +170,15 @@ export interface Subscription {
 
 function picksOf(plan: { readonly picks: readonly ConsumePickView[] }): ConsumePickView[] {
     const out: ConsumePickView[] = [];
-    for (const p of plan.picks) out.push({ ingredient: p.ingredient, key: p.key, count: p.count, exactId: p.exactId, record: p.record });
+    let nOut = 0;
+    for (const p of plan.picks) { out[nOut] = { ingredient: p.ingredient, key: p.key, count: p.count, exactId: p.exactId, record: p.record }; nOut++; }
     return out;
 }
 
 function rebuiltView(report: RebuildReport): RebuiltView {
     const databases: RebuiltDatabaseView[] = [];
-    for (const d of report.databases) databases.push({ id: d.dbId, state: d.state, version: d.version, units: d.units, readOnlyReason: d.readOnlyReason });
+    let nDatabases = 0;
+    for (const d of report.databases) { databases[nDatabases] = { id: d.dbId, state: d.state, version: d.version, units: d.units, readOnlyReason: d.readOnlyReason }; nDatabases++; }
     return { databases, messages: [...report.messages] };
 }
 
@@ -262,10 +264,12 @@ export function buildApi(s: ApiServices) {
             const database = isText(db) ? s.store.database(db) : undefined;
             if (database === undefined) return [];
             const out: EntryView[] = [];
+            let nOut = 0;
             for (const key of database.offeredKeys()) {
                 const amount = database.amount(key);
                 if (amount > 0) {
-                    out.push({ key, identifier: keyIdentifier(key), quality: keyQuality(key), amount });
+                    out[nOut] = { key, identifier: keyIdentifier(key), quality: keyQuality(key), amount };
+                    nOut++;
                 }
             }
             return out;
@@ -276,7 +280,8 @@ export function buildApi(s: ApiServices) {
             const database = isText(db) ? s.store.database(db) : undefined;
             if (database === undefined) return [];
             const out: ExactView[] = [];
-            for (const entry of database.exactList()) out.push({ id: entry.id, record: entry.record });
+            let nOut = 0;
+            for (const entry of database.exactList()) { out[nOut] = { id: entry.id, record: entry.record }; nOut++; }
             return out;
         },
 
@@ -344,6 +349,7 @@ export function buildApi(s: ApiServices) {
                     if (!spawnable.ok) return spawnable;
                 }
                 const leases: number[] = [];
+                let nLeases = 0;
                 let units = 0;
                 for (const pick of plan.picks) {
                     const ticket = s.transfer.extract({ dbId: plan.dbId, key: pick.key, amount: pick.count, target: inventory, source: sourceOf(source), exactId: pick.exactId });
@@ -352,7 +358,8 @@ export function buildApi(s: ApiServices) {
                         problem(string.format("consumeInto on '%s' stopped after %d unit(s): %s", plan.dbId, units, ticket.message));
                         return refuse(ticket.code, ticket.message);
                     }
-                    leases.push(ticket.value.leaseId);
+                    leases[nLeases] = ticket.value.leaseId;
+                    nLeases++;
                     units += ticket.value.units;
                 }
                 return ok({ db: plan.dbId, units, leases });

@@ -105,13 +105,15 @@ export class FabricatorModel {
 
     rows(): FabRow[] {
         const out: FabRow[] = [];
+        let nOut = 0;
         if (this.answer === undefined || !this.answer.ok) return out;
         for (const row of this.answer.rows) {
             const missing = math.max(0, row.need - row.atHand);
-            out.push({
+            out[nOut] = {
                 label: row.label, need: row.need, atHand: row.atHand, inDatabase: row.inDatabase, missing,
                 enough: missing === 0 || (row.usable && row.inDatabase >= missing), usable: row.usable,
-            });
+            };
+            nOut++;
         }
         return out;
     }

@@ -125,7 +125,8 @@ export class PanelModel {
     /** Every cached row as wire rows, sorted by key (what the server sent, for comparisons). */
     syncRows(): SyncRow[] {
         const list: SyncRow[] = [];
-        for (const [, r] of this.rows) list.push({ key: r.key, amount: r.amount, exact: r.exact, worst: r.worst });
+        let nList = 0;
+        for (const [, r] of this.rows) { list[nList] = { key: r.key, amount: r.amount, exact: r.exact, worst: r.worst }; nList++; }
         table.sort(list, (a, b) => a.key < b.key);
         return list;
     }
@@ -169,8 +170,9 @@ export class PanelModel {
     visible(): readonly PanelRow[] {
         if (this.visibleCache !== undefined) return this.visibleCache;
         const list: PanelRow[] = [];
+        let nList = 0;
         for (const [, r] of this.rows) {
-            if (this.isShown(r)) list.push(r);
+            if (this.isShown(r)) { list[nList] = r; nList++; }
         }
         const sort = this.sort;
         if (this.descending) table.sort(list, (a, b) => before(b, a, sort));
@@ -182,9 +184,10 @@ export class PanelModel {
     /** What to redraw since the last call; clears the marks. */
     takeDirty(): PanelDirty {
         const keys: ItemKey[] = [];
+        let nKeys = 0;
         const list = this.listDirty;
         if (!list) {
-            for (const [key] of this.dirtyKeys) keys.push(key);
+            for (const [key] of this.dirtyKeys) { keys[nKeys] = key; nKeys++; }
             table.sort(keys);
         }
         this.listDirty = false;

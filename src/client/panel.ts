@@ -111,8 +111,7 @@ export class PanelGui {
         }
         sort.OnSelected = guardedOr("client panel sort", true, (_c: unknown, data: unknown) => {
             const text = type(data) === "string" ? (data as string) : "name:asc";
-            const [colon] = string.find(text, ":", 1, true);
-            const mode = (colon === undefined ? text : string.sub(text, 1, colon - 1)) as PanelSort;
+            const [mode] = string.match(text, "^([^:]*)") as LuaMultiReturn<[PanelSort]>;
             this.model?.setSort(mode, string.sub(text, -4) === "desc");
             return true;
         });

@@ -28,6 +28,8 @@ interface Subscription {
     seq: number;
     keys: LuaMap<number, ItemKey>;
     staged: W.SyncRow[];
+    /** Rows in `staged` (a snapshot stages every key: grown with this counter). */
+    stagedCount: number;
     stagedKeys: LuaMap<number, ItemKey>;
     askedAt: number;
     reason: string;
@@ -70,7 +72,7 @@ function parse(msg: IReadMessage): Parsed | undefined {
             const serial = msg.ReadVariableUInt32();
             const withKey = p.op === W.OP_SNAPSHOT ? true : msg.ReadBoolean();
             const key = withKey ? msg.ReadString() : undefined;
-            p.rows.push({ serial, key, row: W.readRowBody(msg, key ?? "") });
+            p.rows[i] = { serial, key, row: W.readRowBody(msg, key ?? "") };
         }
     } else if (p.op === W.OP_CLOSED) {
         p.text = msg.ReadString();
@@ -100,7 +102,7 @@ export class SyncClient {
         if (sub === undefined) {
             sub = {
                 terminal, model: new PanelModel(this.lookup), state: "waiting", db: "", version: 0, gen: 0, seq: 0,
-                keys: new LuaMap(), staged: [], stagedKeys: new LuaMap(), askedAt: 0, reason: "", reply: undefined,
+                keys: new LuaMap(), staged: [], stagedCount: 0, stagedKeys: new LuaMap(), askedAt: 0, reason: "", reply: undefined,
             };
             this.subs.set(terminal, sub);
         }
@@ -139,7 +141,8 @@ export class SyncClient {
 
     terminals(): number[] {
         const list: number[] = [];
-        for (const [t] of this.subs) list.push(t);
+        let nList = 0;
+        for (const [t] of this.subs) { list[nList] = t; nList++; }
         table.sort(list);
         return list;
     }
@@ -199,6 +202,7 @@ export class SyncClient {
             sub.gen = p.gen;
             sub.seq = 0;
             sub.staged = [];
+            sub.stagedCount = 0;
             sub.stagedKeys = new LuaMap();
         }
         if (p.seq !== sub.seq + 1 || p.chunk !== p.seq || p.chunk > p.chunks) {
@@ -212,12 +216,14 @@ export class SyncClient {
         for (const r of p.rows) {
             const key = r.key!;
             sub.stagedKeys.set(r.serial, key);
-            sub.staged.push({ key, amount: r.row.amount, exact: r.row.exact, worst: r.row.worst });
+            sub.staged[sub.stagedCount] = { key, amount: r.row.amount, exact: r.row.exact, worst: r.row.worst };
+            sub.stagedCount++;
         }
         if (p.chunk === p.chunks) {
             sub.keys = sub.stagedKeys;
             sub.model.replaceAll(sub.staged);
             sub.staged = [];
+            sub.stagedCount = 0;
             sub.stagedKeys = new LuaMap();
             sub.state = "live";
         } else {
@@ -234,6 +240,7 @@ export class SyncClient {
         }
         // Resolve every serial first: a delta is applied whole or not at all.
         const resolved: W.SyncRow[] = [];
+        let nResolved = 0;
         const learned = new LuaMap<number, ItemKey>();
         for (const r of p.rows) {
             const key = r.key ?? learned.get(r.serial) ?? sub.keys.get(r.serial);
@@ -243,7 +250,8 @@ export class SyncClient {
                 return;
             }
             if (r.key !== undefined) learned.set(r.serial, key);
-            resolved.push({ key, amount: r.row.amount, exact: r.row.exact, worst: r.row.worst });
+            resolved[nResolved] = { key, amount: r.row.amount, exact: r.row.exact, worst: r.row.worst };
+            nResolved++;
         }
         sub.seq = p.seq;
         sub.version = p.version;

@@ -97,39 +97,50 @@ function textField(s: string): string {
     return type(s) === "string" ? escapeText(s) : "%";
 }
 
-function pushCounts(out: string[], counts: readonly (readonly [ItemKey, number])[]): void {
-    out.push(formatWhole(counts.length));
+// The encoders fill one array of fields with a counter they pass along (`out[n] = v; n++`,
+// docs/architecture.md "Growing arrays"): each returns how many fields `out` holds afterwards.
+
+function pushCounts(out: string[], n: number, counts: readonly (readonly [ItemKey, number])[]): number {
+    out[n] = formatWhole(counts.length);
+    n++;
     for (const [key, count] of counts) {
-        out.push(textField(key));
-        out.push(formatWhole(count));
+        out[n] = textField(key);
+        out[n + 1] = formatWhole(count);
+        n += 2;
     }
+    return n;
 }
 
-function pushRecord(out: string[], r: ItemRecord, depth: number): void {
-    out.push(textField(r.identifier));
-    out.push(formatWhole(r.quality));
-    out.push(formatCondition(r.condition) ?? "invalid");
-    out.push(r.stolen === true ? "1" : r.stolen === false ? "0" : "invalid");
-    out.push(textField(r.outpost));
+function pushRecord(out: string[], n: number, r: ItemRecord, depth: number): number {
+    out[n] = textField(r.identifier);
+    out[n + 1] = formatWhole(r.quality);
+    out[n + 2] = formatCondition(r.condition) ?? "invalid";
+    out[n + 3] = r.stolen === true ? "1" : r.stolen === false ? "0" : "invalid";
+    out[n + 4] = textField(r.outpost);
+    n += 5;
     if (depth >= MAX_NESTING && r.contents.length > 0) {
         // Too deep (or a cycle): written so that decoding refuses it instead of recursing forever.
-        out.push("invalid");
-        return;
+        out[n] = "invalid";
+        return n + 1;
     }
-    out.push(formatWhole(r.contents.length));
+    out[n] = formatWhole(r.contents.length);
+    n++;
     for (const c of r.contents) {
-        out.push(formatWhole(c.container));
-        out.push(formatWhole(c.slot));
-        pushRecord(out, c.record, depth + 1);
+        out[n] = formatWhole(c.container);
+        out[n + 1] = formatWhole(c.slot);
+        n = pushRecord(out, n + 2, c.record, depth + 1);
     }
+    return n;
 }
 
-function pushExacts(out: string[], entries: readonly ExactEntry[]): void {
-    out.push(formatWhole(entries.length));
+function pushExacts(out: string[], n: number, entries: readonly ExactEntry[]): number {
+    out[n] = formatWhole(entries.length);
+    n++;
     for (const e of entries) {
-        out.push(formatWhole(e.id));
-        pushRecord(out, e.record, 0);
+        out[n] = formatWhole(e.id);
+        n = pushRecord(out, n + 1, e.record, 0);
     }
+    return n;
 }
 
 /** Appends the checksum trailer to `content` (content must be printable ASCII). */
@@ -143,16 +154,13 @@ export function sealContent(content: string): string {
  * silently rounded or dropped; use encodeChecked to find out before writing.
  */
 export function encodeSnapshot(s: DatabaseSnapshot): string {
-    const out: string[] = ["DBIO2"];
-    out.push(textField(s.id));
-    out.push(formatWhole(s.version));
-    out.push(formatWhole(s.commitSerial));
-    out.push(formatWhole(s.nextExactId));
-    pushCounts(out, s.counts);
-    pushExacts(out, s.exact);
-    pushCounts(out, s.leasedCounts);
-    pushExacts(out, s.leasedExact);
-    out.push("");
+    const out: string[] = ["DBIO2", textField(s.id), formatWhole(s.version), formatWhole(s.commitSerial), formatWhole(s.nextExactId)];
+    let n = 5;
+    n = pushCounts(out, n, s.counts);
+    n = pushExacts(out, n, s.exact);
+    n = pushCounts(out, n, s.leasedCounts);
+    n = pushExacts(out, n, s.leasedExact);
+    out[n] = "";
     return sealContent(table.concat(out, ";"));
 }
 
@@ -358,7 +366,7 @@ function readCounts(r: FieldReader, section: string): (readonly [ItemKey, number
             break;
         }
         seen.add(key);
-        counts.push([key, count]);
+        counts[i - 1] = [key, count];
     }
     return counts;
 }
@@ -384,7 +392,7 @@ function readRecord(r: FieldReader, where: string, depth: number): ItemRecord {
         const container = r.whole(inner + " container index");
         const slot = r.whole(inner + " slot");
         const record = readRecord(r, inner, depth + 1);
-        contents.push({ container, slot, record });
+        contents[i - 1] = { container, slot, record };
     }
     return { identifier, quality, condition, stolen, outpost, contents };
 }
@@ -407,7 +415,7 @@ function readExacts(r: FieldReader, section: string, nextExactId: number, seen: 
         }
         seen.add(id);
         const record = readRecord(r, where + " (" + idText + ")", 0);
-        entries.push({ id, record });
+        entries[i - 1] = { id, record };
     }
     return entries;
 }
@@ -443,7 +451,11 @@ function decodeSchema2(blob: string): Result<DecodedBlob> {
     const body = string.sub(content, SCHEMA2_HEADER.length + 1);
     if (string.sub(body, -1) !== ";") return refuse("format", "the blob content must end with ';' before its checksum");
     const fields: string[] = [];
-    for (const [field] of string.gmatch(body, "([^;]*);")) fields.push(field);
+    let fieldCount = 0;
+    for (const [field] of string.gmatch(body, "([^;]*);")) {
+        fields[fieldCount] = field;
+        fieldCount++;
+    }
 
     const r = new FieldReader(fields);
     const id = r.text("database id", false);

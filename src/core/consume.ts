@@ -141,13 +141,15 @@ function checkIngredient(ingredient: Ingredient, index: number, resolver: TagRes
     }
     const identifiers = new LuaMap<string, true>();
     const names: string[] = [];
+    let nNames = 0;
     const add = (raw: unknown): Result<true> => {
         if (type(raw) !== "string") return refuse("invalid_identifier", describe(index) + ": an identifier is not text");
         const id = string.lower(raw as string);
         if (!isWellFormedIdentifier(id)) return refuse("invalid_identifier", describe(index) + ": '" + id + "' is not an item identifier");
         if (!identifiers.has(id)) {
             identifiers.set(id, true);
-            names.push(id);
+            names[nNames] = id;
+            nNames++;
         }
         return ok(true);
     };
@@ -172,8 +174,9 @@ function checkIngredient(ingredient: Ingredient, index: number, resolver: TagRes
     }
     table.sort(names);
     const keys: ItemKey[] = [];
+    let nKeys = 0;
     for (const id of names) {
-        for (const q of qualities) keys.push(makeKey(id, q));
+        for (const q of qualities) { keys[nKeys] = makeKey(id, q); nKeys++; }
     }
     return ok({ index, amount, keys, min, max, prefer, allowContents: ingredient.allowContents === true });
 }
@@ -181,12 +184,14 @@ function checkIngredient(ingredient: Ingredient, index: number, resolver: TagRes
 /** Units of one candidate key that fit the ingredient, minus what earlier ingredients planned. */
 function candidatesOf(db: Database, ing: CheckedIngredient, usedAgg: LuaMap<ItemKey, number>, usedExact: LuaMap<number, true>): Candidate[] {
     const list: Candidate[] = [];
+    let nList = 0;
     for (const key of ing.keys) {
         if (db.isParked(key) || db.amount(key) <= 0) continue;
         const plain = plainRecordOf(key);
         const agg = db.aggregatedOf(key) - (usedAgg.get(key) ?? 0);
         if (agg > 0 && ing.min <= 100 && ing.max >= 100) {
-            list.push({ key, record: plain, available: agg, condition: 100, quality: plain.quality });
+            list[nList] = { key, record: plain, available: agg, condition: 100, quality: plain.quality };
+            nList++;
         }
         if (db.exactCountOf(key) <= 0) continue;
         for (const id of db.exactIdsOf(key)) {
@@ -196,7 +201,8 @@ function candidatesOf(db: Database, ing: CheckedIngredient, usedAgg: LuaMap<Item
             const r = entry.record;
             if (r.condition < ing.min || r.condition > ing.max) continue;
             if (r.contents.length > 0 && !ing.allowContents) continue;
-            list.push({ key, record: r, available: 1, exactId: id, condition: r.condition, quality: r.quality });
+            list[nList] = { key, record: r, available: 1, exactId: id, condition: r.condition, quality: r.quality };
+            nList++;
         }
     }
     return list;
@@ -243,11 +249,13 @@ export function planConsume(store: DatabaseStore, dbId: string, request: Consume
         return refuse("invalid_request", string.format("a consume request has at most %d ingredients", MAX_INGREDIENTS));
     }
     const checked: CheckedIngredient[] = [];
+    let nChecked = 0;
     let total = 0;
     for (let i = 0; i < request.ingredients.length; i++) {
         const result = checkIngredient(request.ingredients[i], i + 1, resolver);
         if (!result.ok) return result;
-        checked.push(result.value);
+        checked[nChecked] = result.value;
+        nChecked++;
         total += result.value.amount;
     }
     if (total > MAX_CONSUME_UNITS) {
@@ -259,6 +267,7 @@ export function planConsume(store: DatabaseStore, dbId: string, request: Consume
     const usedAgg = new LuaMap<ItemKey, number>();
     const usedExact = new LuaMap<number, true>();
     const picks: ConsumePick[] = [];
+    let nPicks = 0;
     for (const ing of order) {
         const candidates = candidatesOf(db, ing, usedAgg, usedExact);
         table.sort(candidates, orderFor(ing.prefer));
@@ -268,10 +277,12 @@ export function planConsume(store: DatabaseStore, dbId: string, request: Consume
             const n = math.min(need, c.available);
             if (c.exactId !== undefined) {
                 usedExact.set(c.exactId, true);
-                picks.push({ ingredient: ing.index, key: c.key, record: c.record, count: 1, exactId: c.exactId });
+                picks[nPicks] = { ingredient: ing.index, key: c.key, record: c.record, count: 1, exactId: c.exactId };
+                nPicks++;
             } else {
                 usedAgg.set(c.key, (usedAgg.get(c.key) ?? 0) + n);
-                picks.push({ ingredient: ing.index, key: c.key, record: c.record, count: n });
+                picks[nPicks] = { ingredient: ing.index, key: c.key, record: c.record, count: n };
+                nPicks++;
             }
             need -= n;
         }

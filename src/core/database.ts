@@ -99,9 +99,10 @@ export class Database {
     /** Ids of the exact entries of `key` in Working, ascending. O(entries of that key). */
     exactIdsOf(key: ItemKey): number[] {
         const ids: number[] = [];
+        let nIds = 0;
         const set = this.exactIdsByKey.get(key);
         if (set === undefined) return ids;
-        for (const [id] of set) ids.push(id);
+        for (const [id] of set) { ids[nIds] = id; nIds++; }
         table.sort(ids);
         return ids;
     }
@@ -136,8 +137,9 @@ export class Database {
     /** Keys with units in Working that are offered to takers, sorted. O(keys): not for hot paths. */
     offeredKeys(): ItemKey[] {
         const keys: ItemKey[] = [];
+        let nKeys = 0;
         for (const [key, parked] of this.heldParked) {
-            if (!parked && this.workingOf(key) > 0) keys.push(key);
+            if (!parked && this.workingOf(key) > 0) { keys[nKeys] = key; nKeys++; }
         }
         table.sort(keys);
         return keys;
@@ -146,7 +148,8 @@ export class Database {
     /** Parked keys (identifier not loaded): kept and saved, not offered. Sorted. O(parked keys). */
     parkedKeyList(): ItemKey[] {
         const keys: ItemKey[] = [];
-        for (const [key] of this.parkedKeySet) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.parkedKeySet) { keys[nKeys] = key; nKeys++; }
         table.sort(keys);
         return keys;
     }
@@ -154,7 +157,8 @@ export class Database {
     /** Every key the database owns, sorted. O(keys). */
     heldKeyList(): ItemKey[] {
         const keys: ItemKey[] = [];
-        for (const [key] of this.heldParked) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.heldParked) { keys[nKeys] = key; nKeys++; }
         table.sort(keys);
         return keys;
     }
@@ -162,7 +166,8 @@ export class Database {
     /** Aggregated counts in Working, sorted by key. O(keys). */
     aggregatedList(): [ItemKey, number][] {
         const list: [ItemKey, number][] = [];
-        for (const [key, n] of this.aggregated) list.push([key, n]);
+        let nList = 0;
+        for (const [key, n] of this.aggregated) { list[nList] = [key, n]; nList++; }
         table.sort(list, (a, b) => a[0] < b[0]);
         return list;
     }
@@ -170,7 +175,8 @@ export class Database {
     /** Exact entries in Working, sorted by id. O(entries). */
     exactList(): ExactEntry[] {
         const list: ExactEntry[] = [];
-        for (const [, entry] of this.exactById) list.push(entry);
+        let nList = 0;
+        for (const [, entry] of this.exactById) { list[nList] = entry; nList++; }
         table.sort(list, (a, b) => a.id < b.id);
         return list;
     }
@@ -178,7 +184,8 @@ export class Database {
     /** Re-asks the host which identifiers are loaded (after content changes). O(keys). */
     refreshParked(): void {
         const keys: ItemKey[] = [];
-        for (const [key] of this.heldParked) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.heldParked) { keys[nKeys] = key; nKeys++; }
         for (const key of keys) this.setParked(key, !this.isKnownIdentifier(keyIdentifier(key)));
     }
 
@@ -247,10 +254,12 @@ export class Database {
     /** Forgets every lease: their units are gone from the books (the lifecycle re-adds them). */
     forgetLeases(): void {
         const keys: ItemKey[] = [];
-        for (const [key] of this.leasedByKey) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.leasedByKey) { keys[nKeys] = key; nKeys++; }
         for (const key of keys) this.addLeased(key, -this.leasedOf(key));
         const ids: number[] = [];
-        for (const [id] of this.leasedExactLease) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.leasedExactLease) { ids[nIds] = id; nIds++; }
         for (const id of ids) this.leasedExactLease.delete(id);
     }
 

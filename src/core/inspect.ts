@@ -18,7 +18,8 @@ function describeRecord(r: ItemRecord): string {
     ];
     if (r.contents.length > 0) {
         const inner: string[] = [];
-        for (const c of r.contents) inner.push(string.format("%d/%d:", c.container, c.slot) + describeRecord(c.record));
+        let nInner = 0;
+        for (const c of r.contents) { inner[nInner] = string.format("%d/%d:", c.container, c.slot) + describeRecord(c.record); nInner++; }
         parts.push("{" + table.concat(inner, ",") + "}");
     }
     return table.concat(parts, " ");
@@ -26,37 +27,42 @@ function describeRecord(r: ItemRecord): string {
 
 export function describeSnapshot(s: DatabaseSnapshot): string {
     const lines: string[] = [string.format("snapshot %s v%d serial %d next %d", s.id, s.version, s.commitSerial, s.nextExactId)];
-    for (const [key, n] of s.counts) lines.push(string.format("  count %s %d", key, n));
-    for (const e of s.exact) lines.push(string.format("  exact %d %s", e.id, describeRecord(e.record)));
-    for (const [key, n] of s.leasedCounts) lines.push(string.format("  leased %s %d", key, n));
-    for (const e of s.leasedExact) lines.push(string.format("  leased exact %d %s", e.id, describeRecord(e.record)));
+    let nLines = 1;
+    for (const [key, n] of s.counts) { lines[nLines] = string.format("  count %s %d", key, n); nLines++; }
+    for (const e of s.exact) { lines[nLines] = string.format("  exact %d %s", e.id, describeRecord(e.record)); nLines++; }
+    for (const [key, n] of s.leasedCounts) { lines[nLines] = string.format("  leased %s %d", key, n); nLines++; }
+    for (const e of s.leasedExact) { lines[nLines] = string.format("  leased exact %d %s", e.id, describeRecord(e.record)); nLines++; }
     return table.concat(lines, "\n");
 }
 
 function describeDatabase(store: DatabaseStore, db: Database): string {
     const lines: string[] = [];
-    lines.push(string.format(
+    let nLines = 0;
+    lines[nLines] = string.format(
         "database %s v%d serial %d next %d anchor %s units %d leased %d keys %d parked %d",
         db.id, db.version, db.commitSerial, db.nextExactId,
         db.anchorId === undefined ? "none" : string.format("%d", db.anchorId),
         db.unitTotal(), db.leasedTotal(), db.keyCount(), db.parkedKeyCount(),
-    ));
-    if (db.readOnlyReason !== undefined) lines.push("  read-only: " + db.readOnlyReason);
+    );
+    nLines++;
+    if (db.readOnlyReason !== undefined) { lines[nLines] = "  read-only: " + db.readOnlyReason; nLines++; }
     for (const key of db.heldKeyList()) {
-        lines.push(string.format(
+        lines[nLines] = string.format(
             "  key %s amount %d aggregated %d exact %d leased %d%s",
             key, db.amount(key), db.aggregatedOf(key), db.exactCountOf(key), db.leasedOf(key), db.isParked(key) ? " parked" : "",
-        ));
+        );
+        nLines++;
     }
-    for (const e of db.exactList()) lines.push(string.format("  exact %d %s", e.id, describeRecord(e.record)));
+    for (const e of db.exactList()) { lines[nLines] = string.format("  exact %d %s", e.id, describeRecord(e.record)); nLines++; }
     for (const lease of store.leasesOf(db.id)) {
-        lines.push(string.format("  lease %d owner %s epoch %d units %d", lease.id, lease.owner, lease.epoch, lease.units));
-        for (const [key, n] of lease.countList()) lines.push(string.format("    %s %d", key, n));
-        for (const e of lease.exactList()) lines.push(string.format("    exact %d %s", e.id, describeRecord(e.record)));
+        lines[nLines] = string.format("  lease %d owner %s epoch %d units %d", lease.id, lease.owner, lease.epoch, lease.units);
+        nLines++;
+        for (const [key, n] of lease.countList()) { lines[nLines] = string.format("    %s %d", key, n); nLines++; }
+        for (const e of lease.exactList()) { lines[nLines] = string.format("    exact %d %s", e.id, describeRecord(e.record)); nLines++; }
     }
-    if (db.committed !== undefined) lines.push("  committed " + describeSnapshot(db.committed));
-    if (db.pending !== undefined) lines.push("  pending " + describeSnapshot(db.pending.snapshot));
-    if (db.keptBlob !== undefined) lines.push("  kept blob " + db.keptBlob);
+    if (db.committed !== undefined) { lines[nLines] = "  committed " + describeSnapshot(db.committed); nLines++; }
+    if (db.pending !== undefined) { lines[nLines] = "  pending " + describeSnapshot(db.pending.snapshot); nLines++; }
+    if (db.keptBlob !== undefined) { lines[nLines] = "  kept blob " + db.keptBlob; nLines++; }
     return table.concat(lines, "\n");
 }
 
@@ -67,9 +73,11 @@ export function dumpDatabase(store: DatabaseStore, dbId: string): string {
 
 export function dumpStore(store: DatabaseStore): string {
     const parts: string[] = [];
-    for (const id of store.databaseIds()) parts.push(describeDatabase(store, store.database(id)!));
+    let nParts = 0;
+    for (const id of store.databaseIds()) { parts[nParts] = describeDatabase(store, store.database(id)!); nParts++; }
     for (const anchor of store.inertAnchors()) {
-        parts.push(string.format("inert core %d for %s: %s", anchor.anchorId, anchor.dbId, anchor.reason));
+        parts[nParts] = string.format("inert core %d for %s: %s", anchor.anchorId, anchor.dbId, anchor.reason);
+        nParts++;
     }
     return table.concat(parts, "\n");
 }

@@ -32,7 +32,8 @@ export class Lease {
     /** Leased aggregated units, sorted by key. */
     countList(): [ItemKey, number][] {
         const list: [ItemKey, number][] = [];
-        for (const [key, n] of this.counts) list.push([key, n]);
+        let nList = 0;
+        for (const [key, n] of this.counts) { list[nList] = [key, n]; nList++; }
         table.sort(list, (a, b) => a[0] < b[0]);
         return list;
     }
@@ -40,7 +41,8 @@ export class Lease {
     /** Leased exact entries, sorted by id. */
     exactList(): ExactEntry[] {
         const list: ExactEntry[] = [];
-        for (const [, entry] of this.exact) list.push(entry);
+        let nList = 0;
+        for (const [, entry] of this.exact) { list[nList] = entry; nList++; }
         table.sort(list, (a, b) => a.id < b.id);
         return list;
     }
@@ -98,9 +100,10 @@ export class LeaseTable {
     /** Open leases of one database, sorted by id. */
     openOf(dbId: string): Lease[] {
         const list: Lease[] = [];
+        let nList = 0;
         const set = this.openByDb.get(dbId);
         if (set === undefined) return list;
-        for (const [, lease] of set) list.push(lease);
+        for (const [, lease] of set) { list[nList] = lease; nList++; }
         table.sort(list, (a, b) => a.id < b.id);
         return list;
     }
@@ -108,7 +111,8 @@ export class LeaseTable {
     /** Every open lease, sorted by id. */
     all(): Lease[] {
         const list: Lease[] = [];
-        for (const [, lease] of this.byId) list.push(lease);
+        let nList = 0;
+        for (const [, lease] of this.byId) { list[nList] = lease; nList++; }
         table.sort(list, (a, b) => a.id < b.id);
         return list;
     }
@@ -143,7 +147,8 @@ export class LeaseTable {
     /** Forgets why old leases ended (memory only; ids are still never reused). */
     forgetEnded(): void {
         const ids: number[] = [];
-        for (const [id] of this.ended) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.ended) { ids[nIds] = id; nIds++; }
         for (const id of ids) this.ended.delete(id);
     }
 }

@@ -183,8 +183,10 @@ function databaseOf(store: DatabaseStore, winner: Candidate, id: string): Databa
 export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly AnchorBlob[]): RebuildReport {
     const groups = new LuaMap<string, Candidate[]>();
     const ids: string[] = [];
+    let nIds = 0;
     const seenAnchors = new LuaMap<number, true>();
     const messages: string[] = [];
+    let nMessages = 0;
     for (const anchor of anchors) {
         if (seenAnchors.has(anchor.anchorId)) continue;
         seenAnchors.set(anchor.anchorId, true);
@@ -193,14 +195,18 @@ export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly Ancho
         if (group === undefined) {
             group = [];
             groups.set(id, group);
-            ids.push(id);
+            ids[nIds] = id;
+            nIds++;
         }
         group.push(classify(store, anchor, id));
     }
     table.sort(ids);
     const databases: Database[] = [];
+    let nDatabases = 0;
     const inert: InertAnchor[] = [];
+    let nInert = 0;
     const reports: DatabaseRebuild[] = [];
+    let nReports = 0;
     for (const id of ids) {
         const group = groups.get(id)!;
         let winner = group[0];
@@ -208,18 +214,22 @@ export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly Ancho
             if (beats(candidate, winner)) winner = candidate;
         }
         const conflicts: LostAnchor[] = [];
+        let nConflicts = 0;
         for (const candidate of group) {
             if (candidate === winner) continue;
             const reason = whyLost(winner, candidate);
-            conflicts.push({ anchorId: candidate.anchor.anchorId, reason });
-            inert.push({ anchorId: candidate.anchor.anchorId, dbId: id, reason });
+            conflicts[nConflicts] = { anchorId: candidate.anchor.anchorId, reason };
+            nConflicts++;
+            inert[nInert] = { anchorId: candidate.anchor.anchorId, dbId: id, reason };
+            nInert++;
         }
         table.sort(conflicts, (a, b) => a.anchorId < b.anchorId);
         const db = databaseOf(store, winner, id);
-        databases.push(db);
+        databases[nDatabases] = db;
+        nDatabases++;
         const state: RebuiltState = db.readOnlyReason !== undefined ? "read_only" : winner.kind === "readable" ? "loaded" : "new";
         const migrated = winner.decoded?.migrated === true;
-        reports.push({
+        reports[nReports] = {
             dbId: id,
             anchorId: winner.anchor.anchorId,
             state,
@@ -231,15 +241,19 @@ export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly Ancho
             migratedFrom: migrated ? winner.decoded!.schema : undefined,
             originalBlob: migrated ? winner.anchor.blob : undefined,
             conflicts,
-        });
-        messages.push(describeRebuild(id, winner, db, state));
+        };
+        nReports++;
+        messages[nMessages] = describeRebuild(id, winner, db, state);
+        nMessages++;
         if (winner.kind === "readable" && winner.decoded!.snapshot.id !== id) {
-            messages.push(string.format("database '%s': %s holds a blob written for '%s'; it is used as '%s'", id, coreName(winner.anchor.anchorId), winner.decoded!.snapshot.id, id));
+            messages[nMessages] = string.format("database '%s': %s holds a blob written for '%s'; it is used as '%s'", id, coreName(winner.anchor.anchorId), winner.decoded!.snapshot.id, id);
+            nMessages++;
         }
         if (migrated) {
-            messages.push(string.format("database '%s' was stored in schema %d and was migrated: back up the original before the next save", id, winner.decoded!.schema));
+            messages[nMessages] = string.format("database '%s' was stored in schema %d and was migrated: back up the original before the next save", id, winner.decoded!.schema);
+            nMessages++;
         }
-        for (const conflict of conflicts) messages.push(string.format("CONFLICT database '%s': %s", id, conflict.reason));
+        for (const conflict of conflicts) { messages[nMessages] = string.format("CONFLICT database '%s': %s", id, conflict.reason); nMessages++; }
     }
     store.installAll(databases, inert, "rebuild");
     return { databases: reports, messages };
@@ -291,9 +305,10 @@ export function captureDatabase(store: DatabaseStore, dbId: string): CapturedBlo
  */
 export function captureAll(store: DatabaseStore): CapturedBlob[] {
     const list: CapturedBlob[] = [];
+    let nList = 0;
     for (const id of store.databaseIds()) {
         const captured = captureDatabase(store, id);
-        if (captured !== undefined) list.push(captured);
+        if (captured !== undefined) { list[nList] = captured; nList++; }
     }
     return list;
 }
@@ -304,11 +319,13 @@ export function captureAll(store: DatabaseStore): CapturedBlob[] {
  */
 export function captureVolatile(store: DatabaseStore): CapturedBlob[] {
     const list: CapturedBlob[] = [];
+    let nList = 0;
     for (const id of store.databaseIds()) {
         const db = store.database(id);
         if (!isCapturable(db)) continue;
         const encoded = encodeDatabase(store, db, db.commitSerial);
-        list.push({ dbId: db.id, anchorId: db.anchorId, blob: encoded.blob, problem: encoded.problem });
+        list[nList] = { dbId: db.id, anchorId: db.anchorId, blob: encoded.blob, problem: encoded.problem };
+        nList++;
     }
     return list;
 }
@@ -319,11 +336,13 @@ export function captureVolatile(store: DatabaseStore): CapturedBlob[] {
  */
 export function captureOrphans(store: DatabaseStore): CapturedOrphan[] {
     const list: CapturedOrphan[] = [];
+    let n = 0;
     for (const id of store.databaseIds()) {
         const db = store.database(id);
         if (db === undefined || db.anchorId !== undefined || db.readOnlyReason !== undefined) continue;
         const encoded = encodeDatabase(store, db, db.commitSerial);
-        list.push({ dbId: db.id, units: db.heldTotal(), blob: encoded.blob, problem: encoded.problem });
+        list[n] = { dbId: db.id, units: db.heldTotal(), blob: encoded.blob, problem: encoded.problem };
+        n++;
     }
     return list;
 }

@@ -81,6 +81,7 @@ export function decodeSchema1(blob: string): Result<DatabaseSnapshot> {
     if (version === undefined) return refuse("number", "schema 1: version " + quote(versionToken) + " is not a whole number");
 
     const counts: (readonly [ItemKey, number])[] = [];
+    let nCounts = 0;
     if (pairs !== "") {
         const seen = new LuaSet<string>();
         let index = 0;
@@ -99,7 +100,8 @@ export function decodeSchema1(blob: string): Result<DatabaseSnapshot> {
             }
             if (seen.has(key.value)) return refuse("duplicate", "schema 1: key " + quote(keyToken) + " appears more than once");
             seen.add(key.value);
-            counts.push([key.value, count]);
+            counts[nCounts] = [key.value, count];
+            nCounts++;
         }
     }
 

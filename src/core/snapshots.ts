@@ -80,19 +80,22 @@ export function databaseFromSnapshot(s: DatabaseSnapshot, isKnownIdentifier: Ide
 export function snapshotOf(db: Database, leases: readonly Lease[], commitSerial: number): DatabaseSnapshot {
     const leasedTotals = new LuaMap<ItemKey, number>();
     const leasedKeys: ItemKey[] = [];
+    let nLeasedKeys = 0;
     const leasedExact: ExactEntry[] = [];
+    let nLeasedExact = 0;
     for (const lease of leases) {
         for (const [key, n] of lease.countList()) {
             const was = leasedTotals.get(key);
-            if (was === undefined) leasedKeys.push(key);
+            if (was === undefined) { leasedKeys[nLeasedKeys] = key; nLeasedKeys++; }
             leasedTotals.set(key, (was ?? 0) + n);
         }
-        for (const entry of lease.exactList()) leasedExact.push(entry);
+        for (const entry of lease.exactList()) { leasedExact[nLeasedExact] = entry; nLeasedExact++; }
     }
     table.sort(leasedKeys);
     table.sort(leasedExact, (a, b) => a.id < b.id);
     const leasedCounts: [ItemKey, number][] = [];
-    for (const key of leasedKeys) leasedCounts.push([key, leasedTotals.get(key)!]);
+    let nLeasedCounts = 0;
+    for (const key of leasedKeys) { leasedCounts[nLeasedCounts] = [key, leasedTotals.get(key)!]; nLeasedCounts++; }
     return {
         id: db.id,
         version: db.version,

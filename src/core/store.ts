@@ -113,7 +113,8 @@ export class DatabaseStore implements TransactionHost {
 
     databaseIds(): string[] {
         const ids: string[] = [];
-        for (const [id] of this.databases) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.databases) { ids[nIds] = id; nIds++; }
         table.sort(ids);
         return ids;
     }
@@ -134,9 +135,10 @@ export class DatabaseStore implements TransactionHost {
     /** Databases that have no Database Core: their units cannot be saved. */
     unanchoredDatabases(): { id: string; units: number }[] {
         const list: { id: string; units: number }[] = [];
+        let nList = 0;
         for (const id of this.databaseIds()) {
             const db = this.databases.get(id)!;
-            if (db.anchorId === undefined) list.push({ id, units: db.heldTotal() });
+            if (db.anchorId === undefined) { list[nList] = { id, units: db.heldTotal() }; nList++; }
         }
         return list;
     }
@@ -144,7 +146,8 @@ export class DatabaseStore implements TransactionHost {
     /** Cores that lost a conflict and stay inert, sorted by anchor id. */
     inertAnchors(): InertAnchor[] {
         const list: InertAnchor[] = [];
-        for (const [, anchor] of this.inert) list.push(anchor);
+        let nList = 0;
+        for (const [, anchor] of this.inert) { list[nList] = anchor; nList++; }
         table.sort(list, (a, b) => a.anchorId < b.anchorId);
         return list;
     }
@@ -158,9 +161,10 @@ export class DatabaseStore implements TransactionHost {
             for (const key of keys) before.set(key, db.amount(key));
             db.refreshParked();
             const changes: KeyChange[] = [];
+            let nChanges = 0;
             for (const key of keys) {
                 const after = db.amount(key);
-                if (after !== before.get(key)) changes.push({ key, before: before.get(key)!, after });
+                if (after !== before.get(key)) { changes[nChanges] = { key, before: before.get(key)!, after }; nChanges++; }
             }
             if (changes.length === 0) continue;
             // What is offered changed, so this counts as a change of the database like any other.
@@ -222,15 +226,18 @@ export class DatabaseStore implements TransactionHost {
         const listener = (id === undefined ? first : second) as MutationListener;
         const subscription: Subscription = { id, listener };
         const kept: Subscription[] = [];
+        let nKept = 0;
         for (const s of this.subscriptions) {
-            if (id === undefined || s.id !== id) kept.push(s);
+            if (id === undefined || s.id !== id) { kept[nKept] = s; nKept++; }
         }
-        kept.push(subscription);
+        kept[nKept] = subscription;
+        nKept++;
         this.subscriptions = kept;
         return () => {
             const rest: Subscription[] = [];
+            let nRest = 0;
             for (const s of this.subscriptions) {
-                if (s !== subscription) rest.push(s);
+                if (s !== subscription) { rest[nRest] = s; nRest++; }
             }
             this.subscriptions = rest;
         };
@@ -297,16 +304,18 @@ export class DatabaseStore implements TransactionHost {
     installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void {
         const old = new LuaMap<string, Database>();
         const ids: string[] = [];
+        let nIds = 0;
         for (const id of this.databaseIds()) {
             old.set(id, this.databases.get(id)!);
-            ids.push(id);
+            ids[nIds] = id;
+            nIds++;
             this.databases.delete(id);
         }
         this.leases.dropAll(source);
         for (const anchor of this.inertAnchors()) this.inert.delete(anchor.anchorId);
         for (const anchor of inert) this.inert.set(anchor.anchorId, anchor);
         for (const db of databases) {
-            if (old.get(db.id) === undefined) ids.push(db.id);
+            if (old.get(db.id) === undefined) { ids[nIds] = db.id; nIds++; }
             this.databases.set(db.id, db);
         }
         table.sort(ids);
@@ -376,6 +385,7 @@ export class DatabaseStore implements TransactionHost {
     /** Save confirmed: Committed <- the pending capture, for every database that has one. */
     confirmCommit(): string[] {
         const committed: string[] = [];
+        let nCommitted = 0;
         for (const id of this.databaseIds()) {
             const db = this.databases.get(id)!;
             const pending = db.pending;
@@ -383,7 +393,8 @@ export class DatabaseStore implements TransactionHost {
             db.committed = pending.snapshot;
             db.commitSerial = pending.snapshot.commitSerial;
             db.pending = undefined;
-            committed.push(id);
+            committed[nCommitted] = id;
+            nCommitted++;
         }
         return committed;
     }
@@ -394,12 +405,14 @@ export class DatabaseStore implements TransactionHost {
      */
     discardPending(): string[] {
         const dropped: string[] = [];
+        let n = 0;
         for (const id of this.databaseIds()) {
             const db = this.databases.get(id)!;
             if (db.pending === undefined) continue;
             db.unsavedBlob = db.pending.blob;
             db.pending = undefined;
-            dropped.push(id);
+            dropped[n] = id;
+            n++;
         }
         return dropped;
     }
@@ -411,6 +424,7 @@ export class DatabaseStore implements TransactionHost {
      */
     rollback(reason: string): string[] {
         const rolled: string[] = [];
+        let nRolled = 0;
         this.leases.dropAll("rolled back: " + reason);
         for (const id of this.databaseIds()) {
             const old = this.databases.get(id)!;
@@ -423,7 +437,8 @@ export class DatabaseStore implements TransactionHost {
             db.anchorId = old.anchorId;
             db.committed = old.committed;
             this.replace(db, "rollback: " + reason);
-            rolled.push(id);
+            rolled[nRolled] = id;
+            nRolled++;
         }
         return rolled;
     }
@@ -496,26 +511,30 @@ export class DatabaseStore implements TransactionHost {
     private announceReset(id: string, old: Database | undefined, now: Database | undefined, source: string): void {
         const before = new LuaMap<ItemKey, number>();
         const keys: ItemKey[] = [];
+        let nKeys = 0;
         if (old !== undefined) {
             for (const key of old.heldKeyList()) {
                 before.set(key, old.amount(key));
-                keys.push(key);
+                keys[nKeys] = key;
+                nKeys++;
             }
         }
         if (now !== undefined) {
             for (const key of now.heldKeyList()) {
                 if (before.get(key) === undefined) {
                     before.set(key, 0);
-                    keys.push(key);
+                    keys[nKeys] = key;
+                    nKeys++;
                 }
             }
         }
         table.sort(keys);
         const changes: KeyChange[] = [];
+        let nChanges = 0;
         for (const key of keys) {
             const after = now === undefined ? 0 : now.amount(key);
             const was = before.get(key)!;
-            if (was !== after) changes.push({ key, before: was, after });
+            if (was !== after) { changes[nChanges] = { key, before: was, after }; nChanges++; }
         }
         this.publish({ db: id, version: now === undefined ? 0 : now.version, source, changes, reset: true });
     }

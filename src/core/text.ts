@@ -77,11 +77,12 @@ function escapeUnits(s: string, unicode: UnicodeFn): string {
     let escaped = s;
     if (!clean) {
         const parts: string[] = [];
+        let nParts = 0;
         for (const unit of units) {
             const safe = SAFE_CHAR_OF_UNIT.get(unit);
-            if (safe !== undefined) parts.push(safe);
-            else if (unit <= 255) parts.push(ESCAPE_OF_UNIT.get(unit));
-            else parts.push(string.format("%%u%04X", unit));
+            if (safe !== undefined) { parts[nParts] = safe; nParts++; }
+            else if (unit <= 255) { parts[nParts] = ESCAPE_OF_UNIT.get(unit); nParts++; }
+            else { parts[nParts] = string.format("%%u%04X", unit); nParts++; }
         }
         escaped = table.concat(parts);
     }

@@ -72,6 +72,7 @@ function isWholeId(n: unknown): n is number {
 
 export class Transaction {
     private readonly steps: Step[] = [];
+    private staged = 0;
     private stagingError: Refused | undefined = undefined;
     private finished = false;
 
@@ -81,6 +82,12 @@ export class Transaction {
         readonly source: string,
     ) {}
 
+    /** Adds a step with the counter (a transaction may stage thousands). */
+    private stage(step: Step): void {
+        this.steps[this.staged] = step;
+        this.staged++;
+    }
+
     /** Stores `n` units described by `record`: plain ones are counted, others become exact entries. */
     insert(record: ItemRecord, n = 1): this {
         const valid = checkRecord(record);
@@ -89,87 +96,87 @@ export class Transaction {
         if (!isPlainRecord(record) && n > MAX_EXACT_PER_STEP) {
             return this.fail(refuse("too_many", string.format("at most %d individual items can be stored in one step", MAX_EXACT_PER_STEP)));
         }
-        this.steps.push({ kind: "insert", record, n });
+        this.stage({ kind: "insert", record, n });
         return this;
     }
 
     /** Stores `n` plain units of `key`. */
     insertCount(key: ItemKey, n: number): this {
         if (!this.checkKey(key) || !this.checkAmount(n, "insert")) return this;
-        this.steps.push({ kind: "insertCount", key, n });
+        this.stage({ kind: "insertCount", key, n });
         return this;
     }
 
     /** Takes `n` aggregated (plain) units of `key`. */
     take(key: ItemKey, n: number): this {
         if (!this.checkKey(key) || !this.checkAmount(n, "take")) return this;
-        this.steps.push({ kind: "take", key, n });
+        this.stage({ kind: "take", key, n });
         return this;
     }
 
     /** Takes the exact entry `id`. */
     takeExact(id: number): this {
         if (!this.checkId(id)) return this;
-        this.steps.push({ kind: "takeExact", id });
+        this.stage({ kind: "takeExact", id });
         return this;
     }
 
     /** Moves `n` aggregated units of `key` from Working into lease `leaseId`. */
     leaseOut(leaseId: number, key: ItemKey, n: number): this {
         if (!this.checkLeaseId(leaseId) || !this.checkKey(key) || !this.checkAmount(n, "lease")) return this;
-        this.steps.push({ kind: "leaseOut", lease: leaseId, key, n });
+        this.stage({ kind: "leaseOut", lease: leaseId, key, n });
         return this;
     }
 
     /** Moves exact entry `id` from Working into lease `leaseId`. */
     leaseOutExact(leaseId: number, id: number): this {
         if (!this.checkLeaseId(leaseId) || !this.checkId(id)) return this;
-        this.steps.push({ kind: "leaseOutExact", lease: leaseId, id });
+        this.stage({ kind: "leaseOutExact", lease: leaseId, id });
         return this;
     }
 
     /** Moves `n` units of `key` from the lease back into Working. */
     returnFromLease(leaseId: number, epoch: number, key: ItemKey, n: number): this {
         if (!this.checkLease(leaseId, epoch) || !this.checkKey(key) || !this.checkAmount(n, "return")) return this;
-        this.steps.push({ kind: "return", lease: leaseId, epoch, key, n });
+        this.stage({ kind: "return", lease: leaseId, epoch, key, n });
         return this;
     }
 
     returnExactFromLease(leaseId: number, epoch: number, id: number): this {
         if (!this.checkLease(leaseId, epoch) || !this.checkId(id)) return this;
-        this.steps.push({ kind: "returnExact", lease: leaseId, epoch, id });
+        this.stage({ kind: "returnExact", lease: leaseId, epoch, id });
         return this;
     }
 
     /** Removes `n` leased units of `key` for good: a player took them out of the terminal. */
     consumeFromLease(leaseId: number, epoch: number, key: ItemKey, n: number): this {
         if (!this.checkLease(leaseId, epoch) || !this.checkKey(key) || !this.checkAmount(n, "consume")) return this;
-        this.steps.push({ kind: "consume", lease: leaseId, epoch, key, n });
+        this.stage({ kind: "consume", lease: leaseId, epoch, key, n });
         return this;
     }
 
     consumeExactFromLease(leaseId: number, epoch: number, id: number): this {
         if (!this.checkLease(leaseId, epoch) || !this.checkId(id)) return this;
-        this.steps.push({ kind: "consumeExact", lease: leaseId, epoch, id });
+        this.stage({ kind: "consumeExact", lease: leaseId, epoch, id });
         return this;
     }
 
     /** Returns everything still leased and bumps the epoch by one (a page switch keeps its lease). */
     renewLease(leaseId: number, epoch: number): this {
         if (!this.checkLease(leaseId, epoch)) return this;
-        this.steps.push({ kind: "renew", lease: leaseId, epoch });
+        this.stage({ kind: "renew", lease: leaseId, epoch });
         return this;
     }
 
     /** Returns everything still leased and ends the lease. */
     closeLease(leaseId: number, epoch: number): this {
         if (!this.checkLease(leaseId, epoch)) return this;
-        this.steps.push({ kind: "close", lease: leaseId, epoch });
+        this.stage({ kind: "close", lease: leaseId, epoch });
         return this;
     }
 
     stepCount(): number {
-        return this.steps.length;
+        return this.staged;
     }
 
     /** Applies every staged step, or none of them. A transaction commits at most once. */
@@ -177,7 +184,7 @@ export class Transaction {
         if (this.finished) return refuse("finished", "this transaction was already committed or refused");
         this.finished = true;
         if (this.stagingError !== undefined) return this.stagingError;
-        if (this.steps.length === 0) return refuse("empty", "the transaction has nothing to do");
+        if (this.staged === 0) return refuse("empty", "the transaction has nothing to do");
         const db = this.host.databaseFor(this.dbId);
         if (db === undefined) {
             return refuse("unknown_database", string.format("there is no database '%s': a Database Core for it is needed", this.dbId));
@@ -243,10 +250,16 @@ class Simulation {
     private readonly heldDelta = new LuaMap<ItemKey, number>();
     private heldUnitDelta = 0;
     private readonly amountBefore = new LuaMap<ItemKey, number>();
+    // Arrays that grow with the staged steps, each with its counter (docs/architecture.md,
+    // "Growing arrays").
     private readonly touched: ItemKey[] = [];
+    private touchedCount = 0;
     private readonly effects: Effect[] = [];
+    private effectCount = 0;
     private readonly taken: TakenUnits[] = [];
+    private takenCount = 0;
     private readonly created: number[] = [];
+    private createdCount = 0;
     private nextExactId: number;
 
     constructor(
@@ -298,8 +311,9 @@ class Simulation {
             this.nextExactId += 1;
             this.exactWhere.set(entry.id, IN_WORKING);
             this.exactEntries.set(entry.id, entry);
-            this.effects.push({ e: "exactIn", entry });
-            this.created.push(entry.id);
+            this.effect({ e: "exactIn", entry });
+            this.created[this.createdCount] = entry.id;
+            this.createdCount++;
         }
         this.addHeld(key, n);
         return undefined;
@@ -310,7 +324,7 @@ class Simulation {
         if (refused !== undefined) return refused;
         this.touch(key);
         this.aggregated.set(key, this.aggregatedOf(key) + n);
-        this.effects.push({ e: "agg", key, delta: n });
+        this.effect({ e: "agg", key, delta: n });
         this.addHeld(key, n);
         return undefined;
     }
@@ -320,8 +334,8 @@ class Simulation {
         if (refused !== undefined) return refused;
         this.touch(key);
         this.aggregated.set(key, this.aggregatedOf(key) - n);
-        this.effects.push({ e: "agg", key, delta: -n });
-        this.taken.push({ key, record: plainRecordOf(key), count: n });
+        this.effect({ e: "agg", key, delta: -n });
+        this.took({ key, record: plainRecordOf(key), count: n });
         this.addHeld(key, -n);
         return undefined;
     }
@@ -334,8 +348,8 @@ class Simulation {
         this.touch(key);
         this.exactWhere.set(id, GONE);
         this.exactEntries.set(id, entry);
-        this.effects.push({ e: "exactOut", id });
-        this.taken.push({ key, record: entry.record, count: 1, exactId: id });
+        this.effect({ e: "exactOut", id });
+        this.took({ key, record: entry.record, count: 1, exactId: id });
         this.addHeld(key, -1);
         return undefined;
     }
@@ -348,8 +362,8 @@ class Simulation {
         this.touch(key);
         this.aggregated.set(key, this.aggregatedOf(key) - n);
         this.setLeaseCount(found.value, key, this.leaseCountOf(found.value, key) + n);
-        this.effects.push({ e: "leaseCount", lease: found.value, key, delta: n });
-        this.effects.push({ e: "agg", key, delta: -n });
+        this.effect({ e: "leaseCount", lease: found.value, key, delta: n });
+        this.effect({ e: "agg", key, delta: -n });
         return undefined;
     }
 
@@ -362,8 +376,8 @@ class Simulation {
         this.touch(keyOfEntry(entry));
         this.exactWhere.set(id, leaseId);
         this.exactEntries.set(id, entry);
-        this.effects.push({ e: "leaseExactIn", lease: found.value, entry });
-        this.effects.push({ e: "exactOut", id });
+        this.effect({ e: "leaseExactIn", lease: found.value, entry });
+        this.effect({ e: "exactOut", id });
         return undefined;
     }
 
@@ -395,7 +409,7 @@ class Simulation {
             return refuse("not_leased", string.format("lease %d holds %d of '%s', not %s", leaseId, leased, key, formatAmount(n)));
         }
         this.setLeaseCount(found.value, key, leased - n);
-        this.effects.push({ e: "leaseCount", lease: found.value, key, delta: -n });
+        this.effect({ e: "leaseCount", lease: found.value, key, delta: -n });
         this.addHeld(key, -n);
         return undefined;
     }
@@ -407,7 +421,7 @@ class Simulation {
         if (entry === undefined) return refuse("not_leased", string.format("lease %d does not hold exact entry %d", leaseId, id));
         this.exactWhere.set(id, GONE);
         this.exactEntries.set(id, entry);
-        this.effects.push({ e: "leaseExactOut", lease: found.value, entry });
+        this.effect({ e: "leaseExactOut", lease: found.value, entry });
         this.addHeld(keyOfEntry(entry), -1);
         return undefined;
     }
@@ -424,10 +438,10 @@ class Simulation {
         for (const entry of this.leasedEntries(lease)) this.moveExactBack(lease, entry);
         if (close) {
             this.leaseClosed.set(leaseId, true);
-            this.effects.push({ e: "close", lease });
+            this.effect({ e: "close", lease });
         } else {
             this.leaseEpochs.set(leaseId, epoch + 1);
-            this.effects.push({ e: "renew", lease });
+            this.effect({ e: "renew", lease });
         }
         return undefined;
     }
@@ -534,14 +548,16 @@ class Simulation {
     private leasedKeys(lease: Lease): ItemKey[] {
         const seen = new LuaMap<ItemKey, true>();
         const keys: ItemKey[] = [];
+        let nKeys = 0;
         for (const [key] of lease.counts) {
             seen.set(key, true);
-            keys.push(key);
+            keys[nKeys] = key;
+            nKeys++;
         }
         const staged = this.leaseCounts.get(lease.id);
         if (staged !== undefined) {
             for (const [key] of staged) {
-                if (!seen.has(key)) keys.push(key);
+                if (!seen.has(key)) { keys[nKeys] = key; nKeys++; }
             }
         }
         table.sort(keys);
@@ -551,15 +567,17 @@ class Simulation {
     /** Exact entries the lease holds as the simulation stands, sorted by id. */
     private leasedEntries(lease: Lease): ExactEntry[] {
         const ids: number[] = [];
+        let nIds = 0;
         for (const [id] of lease.exact) {
-            if (this.exactWhere.get(id) === undefined) ids.push(id);
+            if (this.exactWhere.get(id) === undefined) { ids[nIds] = id; nIds++; }
         }
         for (const [id, where] of this.exactWhere) {
-            if (where === lease.id) ids.push(id);
+            if (where === lease.id) { ids[nIds] = id; nIds++; }
         }
         table.sort(ids);
         const entries: ExactEntry[] = [];
-        for (const id of ids) entries.push(this.entryOf(id)!);
+        let nEntries = 0;
+        for (const id of ids) { entries[nEntries] = this.entryOf(id)!; nEntries++; }
         return entries;
     }
 
@@ -567,22 +585,33 @@ class Simulation {
         this.touch(key);
         this.setLeaseCount(lease, key, this.leaseCountOf(lease, key) - n);
         this.aggregated.set(key, this.aggregatedOf(key) + n);
-        this.effects.push({ e: "agg", key, delta: n });
-        this.effects.push({ e: "leaseCount", lease, key, delta: -n });
+        this.effect({ e: "agg", key, delta: n });
+        this.effect({ e: "leaseCount", lease, key, delta: -n });
     }
 
     private moveExactBack(lease: Lease, entry: ExactEntry): void {
         this.touch(keyOfEntry(entry));
         this.exactWhere.set(entry.id, IN_WORKING);
         this.exactEntries.set(entry.id, entry);
-        this.effects.push({ e: "exactIn", entry });
-        this.effects.push({ e: "leaseExactOut", lease, entry });
+        this.effect({ e: "exactIn", entry });
+        this.effect({ e: "leaseExactOut", lease, entry });
+    }
+
+    private effect(e: Effect): void {
+        this.effects[this.effectCount] = e;
+        this.effectCount++;
+    }
+
+    private took(units: TakenUnits): void {
+        this.taken[this.takenCount] = units;
+        this.takenCount++;
     }
 
     private touch(key: ItemKey): void {
         if (this.amountBefore.get(key) !== undefined) return;
         this.amountBefore.set(key, this.db.amount(key));
-        this.touched.push(key);
+        this.touched[this.touchedCount] = key;
+        this.touchedCount++;
     }
 
     private addHeld(key: ItemKey, delta: number): void {
@@ -649,10 +678,11 @@ class Simulation {
         db.nextExactId = this.nextExactId;
         db.version += 1;
         const changes: KeyChange[] = [];
+        let nChanges = 0;
         for (const key of this.touched) {
             const before = this.amountBefore.get(key)!;
             const after = db.amount(key);
-            if (before !== after) changes.push({ key, before, after });
+            if (before !== after) { changes[nChanges] = { key, before, after }; nChanges++; }
         }
         table.sort(changes, (a, b) => a.key < b.key);
         const event: MutationEvent = { db: db.id, version: db.version, source, changes };

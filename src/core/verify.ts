@@ -51,13 +51,15 @@ class Recount {
     readonly exact = new LuaMap<ItemKey, number>();
     readonly leased = new LuaMap<ItemKey, number>();
     readonly keys: ItemKey[] = [];
+    private keyCount = 0;
     private readonly seen = new LuaMap<ItemKey, true>();
 
     add(map: LuaMap<ItemKey, number>, key: ItemKey, n: number): void {
         map.set(key, (map.get(key) ?? 0) + n);
         if (!this.seen.has(key)) {
             this.seen.set(key, true);
-            this.keys.push(key);
+            this.keys[this.keyCount] = key;
+            this.keyCount++;
         }
     }
 }
@@ -73,8 +75,10 @@ export function verify(
     isLiveOwner?: (this: void, owner: string) => boolean,
 ): Finding[] {
     const findings: Finding[] = [];
+    let nFindings = 0;
     const add = (kind: FindingKind, message: string): void => {
-        findings.push({ kind, message });
+        findings[nFindings] = { kind, message };
+        nFindings++;
     };
     const db = store.database(dbId);
     if (db === undefined) {

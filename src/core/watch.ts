@@ -125,17 +125,18 @@ export class WatchRegistry {
         const group = this.dbs.get(event.db);
         if (group === undefined) return;
         const targets: Watcher[] = [];
-        for (const [, w] of group.all) targets.push(w);
+        let nTargets = 0;
+        for (const [, w] of group.all) { targets[nTargets] = w; nTargets++; }
         if (event.reset === true) {
             for (const [, set] of group.byKey) {
-                for (const [, w] of set) targets.push(w);
+                for (const [, w] of set) { targets[nTargets] = w; nTargets++; }
             }
         } else {
             // A key watcher watches one key and changes list each key once: no duplicates.
             for (const change of event.changes) {
                 const set = group.byKey.get(change.key);
                 if (set === undefined) continue;
-                for (const [, w] of set) targets.push(w);
+                for (const [, w] of set) { targets[nTargets] = w; nTargets++; }
             }
         }
         if (targets.length === 0) return;

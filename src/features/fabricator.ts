@@ -87,15 +87,19 @@ export class Fabricators {
         const rows = rowsOf(recipe);
         const missing = missingPerRow(rows, availableItems(fab, user, (id) => this.s.removals.isPending(id)), batches);
         const ingredients: Ingredient[] = [];
+        let nIngredients = 0;
         const pulledRows: RecipeRow[] = [];
+        let nPulledRows = 0;
         for (let i = 0; i < rows.length; i++) {
             if (missing[i] <= 0) continue;
             const range = percentRange(rows[i]);
             if (range === undefined || rows[i].identifiers.length === 0) {
                 return refuse("unusable", string.format("%s cannot come from a database", rows[i].label));
             }
-            ingredients.push({ identifiers: rows[i].identifiers, amount: missing[i], minCondition: range[0], maxCondition: range[1], prefer: "best" });
-            pulledRows.push(rows[i]);
+            ingredients[nIngredients] = { identifiers: rows[i].identifiers, amount: missing[i], minCondition: range[0], maxCondition: range[1], prefer: "best" };
+            nIngredients++;
+            pulledRows[nPulledRows] = rows[i];
+            nPulledRows++;
         }
         if (ingredients.length === 0) return ok({ units: 0 });
         const request: ConsumeRequest = { ingredients };
@@ -115,10 +119,11 @@ export class Fabricators {
 
     private describeShortage(dbId: string, recipe: FabricationRecipe, batches: number, ingredients: Ingredient[], rows: RecipeRow[]): string {
         const parts: string[] = [];
+        let nParts = 0;
         for (let i = 0; i < ingredients.length; i++) {
             const want = ingredients[i].amount;
             const has = countAvailable(this.s.store, dbId, ingredients[i], tagResolver, want);
-            if (has < want) parts.push(string.format("%s %d/%d", rows[i].label, has, want));
+            if (has < want) { parts[nParts] = string.format("%s %d/%d", rows[i].label, has, want); nParts++; }
         }
         const what = parts.length > 0 ? table.concat(parts, ", ") : "the ingredients overlap and cannot all be covered at once";
         return say("fabricator.short", recipeLabel(recipe), batches, dbId, what);

@@ -173,8 +173,9 @@ export class FabricatorPulls {
     sweep(): void {
         const now = this.s.now();
         const expired: Pull[] = [];
+        let nExpired = 0;
         for (const [, pull] of this.pulls) {
-            if (now - pull.startedAt > PULL_TIMEOUT) expired.push(pull);
+            if (now - pull.startedAt > PULL_TIMEOUT) { expired[nExpired] = pull; nExpired++; }
         }
         for (const pull of expired) {
             warn(string.format("%d fabricator ingredient spawn(s) never arrived; their units went back to '%s'", pull.outstanding, pull.dbId));
@@ -191,7 +192,8 @@ export class FabricatorPulls {
     settleForStop(): void {
         const now = this.s.now();
         const all: Pull[] = [];
-        for (const [, pull] of this.pulls) all.push(pull);
+        let nAll = 0;
+        for (const [, pull] of this.pulls) { all[nAll] = pull; nAll++; }
         for (const pull of all) {
             if (this.s.store.lease(pull.leaseId) !== undefined && now - pull.startedAt < SAME_UPDATE) {
                 const tx = this.s.store.transaction(pull.dbId, "spawner (stop)");
@@ -214,7 +216,11 @@ export class FabricatorPulls {
      */
     settleForSave(): void {
         const all: Pull[] = [];
-        for (const [, pull] of this.pulls) all.push(pull);
+        let n = 0;
+        for (const [, pull] of this.pulls) {
+            all[n] = pull;
+            n++;
+        }
         table.sort(all, (a, b) => a.leaseId < b.leaseId);
         for (const pull of all) {
             this.forget(pull);

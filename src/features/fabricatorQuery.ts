@@ -32,7 +32,9 @@ export function stockFor(s: HostServices, fabricators: Fabricators, query: FabQu
     const rows = rowsOf(recipe);
     const missing = missingPerRow(rows, availableItems(fab, user, (id) => s.removals.isPending(id)), query.batches);
     const out: StockRow[] = [];
+    let nOut = 0;
     const wanted: Ingredient[] = [];
+    let nWanted = 0;
     let usableAll = true;
     for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
@@ -43,11 +45,12 @@ export function stockFor(s: HostServices, fabricators: Fabricators, query: FabQu
         if (usable) {
             const ingredient: Ingredient = { identifiers: row.identifiers, amount: math.max(1, missing[i]), minCondition: range[0], maxCondition: range[1], prefer: "best" };
             inDatabase = countAvailable(s.store, dbId, ingredient, tagResolver, need);
-            if (missing[i] > 0) wanted.push(ingredient);
+            if (missing[i] > 0) { wanted[nWanted] = ingredient; nWanted++; }
         } else if (missing[i] > 0) {
             usableAll = false;
         }
-        out.push({ label: row.label, identifiers: row.identifiers, need, atHand: need - missing[i], inDatabase, usable });
+        out[nOut] = { label: row.label, identifiers: row.identifiers, need, atHand: need - missing[i], inDatabase, usable };
+        nOut++;
     }
     let coverable = usableAll;
     if (coverable && wanted.length > 0) coverable = planConsume(s.store, dbId, { ingredients: wanted }, tagResolver).ok;

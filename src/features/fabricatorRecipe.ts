@@ -29,22 +29,26 @@ const NEARLY = 0.0001;
 
 export function rowsOf(recipe: FabricationRecipe): RecipeRow[] {
     const rows: RecipeRow[] = [];
+    let nRows = 0;
     let index = 0;
     for (const required of toArray<FabricationRequiredItem>(recipe.RequiredItems)) {
         index++;
         const seen = new LuaMap<string, true>();
         const identifiers: string[] = [];
+        let nIdentifiers = 0;
         let label = "";
         for (const prefab of toArray<ItemPrefab>(required.ItemPrefabs)) {
             const id = string.lower(prefab.Identifier.Value);
             if (label === "") label = prefab.Name.Value;
             if (!seen.has(id)) {
                 seen.set(id, true);
-                identifiers.push(id);
+                identifiers[nIdentifiers] = id;
+                nIdentifiers++;
             }
         }
         table.sort(identifiers);
-        rows.push({ index, identifiers, amount: required.Amount, minFraction: required.MinCondition, maxFraction: required.MaxCondition, label });
+        rows[nRows] = { index, identifiers, amount: required.Amount, minFraction: required.MinCondition, maxFraction: required.MaxCondition, label };
+        nRows++;
     }
     return rows;
 }
@@ -86,11 +90,12 @@ function recipesMaking(prefab: ItemPrefab): FabricationRecipe[] {
     const [success, raw] = pcall(() => prefab.FabricationRecipes);
     if (!success || raw === undefined || raw === null) return [];
     const out: FabricationRecipe[] = [];
+    let nOut = 0;
     if (type(raw) === "table") {
-        for (const [, recipe] of pairs(raw as LuaTable<AnyNotNil, FabricationRecipe>)) out.push(recipe);
+        for (const [, recipe] of pairs(raw as LuaTable<AnyNotNil, FabricationRecipe>)) { out[nOut] = recipe; nOut++; }
     } else {
         // A dictionary left as userdata enumerates KeyValuePairs.
-        for (const pair of raw as LuaIterable<{ readonly Value: FabricationRecipe }>) out.push(pair.Value);
+        for (const pair of raw as LuaIterable<{ readonly Value: FabricationRecipe }>) { out[nOut] = pair.Value; nOut++; }
     }
     table.sort(out, (a, b) => a.RecipeHash < b.RecipeHash);
     return out;

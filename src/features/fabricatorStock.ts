@@ -14,13 +14,15 @@ import { itemPrefab } from "../host/itemPrefabs";
 export function availableItems(fab: FabricatorComponent, user: Character | undefined, leaving: (this: void, id: number) => boolean): Item[] {
     const fabItem = fab.Item;
     const items: Item[] = [];
+    let nItems = 0;
     const seen = new LuaMap<number, true>();
     const addInventory = (inventory: Inventory | undefined): void => {
         if (inventory === undefined) return;
         for (const item of inventory.AllItemsMod) {
             if (seen.has(item.ID) || item.Removed || leaving(item.ID)) continue;
             seen.set(item.ID, true);
-            items.push(item);
+            items[nItems] = item;
+            nItems++;
         }
     };
     addInventory(fab.InputContainer.Inventory);
@@ -49,6 +51,7 @@ export function availableItems(fab: FabricatorComponent, user: Character | undef
 export function missingPerRow(rows: readonly RecipeRow[], items: readonly Item[], batches: number): number[] {
     const used = new LuaMap<number, true>();
     const missing: number[] = [];
+    let nMissing = 0;
     for (const row of rows) {
         const accepted = new LuaMap<string, true>();
         for (const id of row.identifiers) accepted.set(id, true);
@@ -62,7 +65,8 @@ export function missingPerRow(rows: readonly RecipeRow[], items: readonly Item[]
             used.set(item.ID, true);
             have++;
         }
-        missing.push(need - have);
+        missing[nMissing] = need - have;
+        nMissing++;
     }
     return missing;
 }

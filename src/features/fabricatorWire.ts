@@ -97,13 +97,11 @@ export function writeStock(w: IWriteMessage, a: StockAnswer): void {
 
 function splitIdentifiers(text: string): string[] {
     const out: string[] = [];
-    let from = 1;
-    while (from <= text.length) {
-        const [at] = string.find(text, ",", from, true);
-        const part = at === undefined ? string.sub(text, from) : string.sub(text, from, at - 1);
-        if (part !== "") out.push(part);
-        if (at === undefined) break;
-        from = at + 1;
+    let nOut = 0;
+    // One gmatch over the message's list (a positional find per part copies the whole string
+    // each time on MoonSharp); the only pattern class is "not a comma".
+    for (const [part] of string.gmatch(text + ",", "([^,]*),")) {
+        if (part !== "") { out[nOut] = part; nOut++; }
     }
     return out;
 }
@@ -118,6 +116,7 @@ export function readStock(r: IReadMessage): StockAnswer {
     const busy = r.ReadBoolean();
     const n = r.ReadByte();
     const rows: StockRow[] = [];
+    let nRows = 0;
     for (let i = 0; i < math.min(n, MAX_STOCK_ROWS); i++) {
         const label = r.ReadString();
         const identifiers = splitIdentifiers(r.ReadString());
@@ -125,7 +124,8 @@ export function readStock(r: IReadMessage): StockAnswer {
         const atHand = r.ReadInt32();
         const inDatabase = r.ReadInt32();
         const usable = r.ReadBoolean();
-        rows.push({ label, identifiers, need, atHand, inDatabase, usable });
+        rows[nRows] = { label, identifiers, need, atHand, inDatabase, usable };
+        nRows++;
     }
     return { query, ok, text, recipeHash, coverable, busy, rows };
 }

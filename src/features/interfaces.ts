@@ -82,7 +82,8 @@ export class Interfaces {
         }
         if (!this.hasDirty) return;
         const ids: number[] = [];
-        for (const [id] of this.dirty) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.dirty) { ids[nIds] = id; nIds++; }
         this.dirty = new LuaMap<number, true>();
         this.hasDirty = false;
         table.sort(ids);

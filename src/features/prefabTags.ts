@@ -7,6 +7,8 @@ let index: LuaMap<string, string[]> | undefined = undefined;
 
 function build(): LuaMap<string, string[]> {
     const map = new LuaMap<string, string[]>();
+    // Each tag's list grows with a counter kept beside it (docs/architecture.md, "Growing arrays").
+    const sizes = new LuaMap<string, number>();
     for (const prefab of ItemPrefab.Prefabs) {
         const id = string.lower(prefab.Identifier.Value);
         for (const tag of prefab.Tags) {
@@ -16,7 +18,9 @@ function build(): LuaMap<string, string[]> {
                 list = [];
                 map.set(t, list);
             }
-            list.push(id);
+            const n = sizes.get(t) ?? 0;
+            list[n] = id;
+            sizes.set(t, n + 1);
         }
     }
     for (const [, list] of map) table.sort(list);

@@ -220,7 +220,8 @@ export class Restockers {
         }
         if (!this.hasDirty) return;
         const ids: number[] = [];
-        for (const [id] of this.dirty) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.dirty) { ids[nIds] = id; nIds++; }
         this.dirty = new LuaMap<number, true>();
         this.hasDirty = false;
         table.sort(ids);
@@ -262,11 +263,13 @@ export class Restockers {
         r.config = parseConfig(raw);
         this.unwatch(r.item.ID, r);
         const wanted: string[] = [];
+        let nWanted = 0;
         const set = new LuaMap<string, true>();
         const add = (id: string): void => {
             if (set.has(id) || itemPrefab(id) === undefined) return;
             set.set(id, true);
-            wanted.push(id);
+            wanted[nWanted] = id;
+            nWanted++;
         };
         for (const id of r.config.identifiers) add(id);
         for (const tag of r.config.tags) for (const id of tagResolver(tag)) add(id);
@@ -316,12 +319,15 @@ export class Restockers {
         let expected = -1;
         let inFlight = false;
         const keep: Delivery[] = [];
+        let nKeep = 0;
         for (const d of r.deliveries) {
             if (d.containerId !== containerId) {
-                keep.push(d);
+                keep[nKeep] = d;
+                nKeep++;
             } else if (this.s.store.lease(d.leaseId) !== undefined) {
                 inFlight = true;
-                keep.push(d);
+                keep[nKeep] = d;
+                nKeep++;
             } else if (d.expected > expected) {
                 expected = d.expected;
             }

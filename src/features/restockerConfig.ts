@@ -29,21 +29,20 @@ export interface RestockConfig {
 export const MAX_STOCK_AMOUNT = 1000;
 /** More kinds than this per restocker is refused: each one is a watch and a lookup. */
 export const MAX_STOCK_KINDS = 16;
-const SEPARATORS = [" ", ",", ";", "\n", "\r", "\t"];
+/** A run of characters that are none of the separators: space , ; newline, return, tab. */
+const WORD_PATTERN = "([^ ,;\n\r\t]+)";
 
-/** Splits on any separator using plain finds (safe on UTF-16 text). Empty words are dropped. */
+/**
+ * Splits on any separator with one gmatch (positional finds would copy the whole text per word on
+ * MoonSharp). The pattern's only class is the set of separators, which compares UTF-16 units as
+ * they are (docs/platform.md). Empty words are dropped.
+ */
 export function splitWords(text: string): string[] {
     const words: string[] = [];
-    let start = 1;
-    const length = text.length;
-    while (start <= length) {
-        let cut = length + 1;
-        for (const sep of SEPARATORS) {
-            const [at] = string.find(text, sep, start, true);
-            if (at !== undefined && at < cut) cut = at;
-        }
-        if (cut > start) words.push(string.sub(text, start, cut - 1));
-        start = cut + 1;
+    let nWords = 0;
+    for (const [word] of string.gmatch(text, WORD_PATTERN)) {
+        words[nWords] = word;
+        nWords++;
     }
     return words;
 }

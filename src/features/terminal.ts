@@ -179,8 +179,9 @@ export class TerminalFeature implements SessionHost {
     /** Charges a request to every user of the terminal (see terminalRate.ts). */
     admit(session: TerminalSession): Result<true> & { readonly who?: string } {
         const ids: number[] = [];
+        let nIds = 0;
         const users = this.usersOfSession(session);
-        for (const c of users) ids.push(c.ID);
+        for (const c of users) { ids[nIds] = c.ID; nIds++; }
         const over = this.rate.admit(ids, this.services.now());
         if (over === undefined) return ok(true);
         let who = string.format("character %d", over);
@@ -482,8 +483,9 @@ export class TerminalFeature implements SessionHost {
         }
         // Terminals unloaded with the last submarine (their removal is not reported) go too.
         const gone: number[] = [];
+        let nGone = 0;
         for (const [id, item] of this.terminals) {
-            if (item.Removed) gone.push(id);
+            if (item.Removed) { gone[nGone] = id; nGone++; }
         }
         for (const id of gone) this.untrack(id);
         for (const [id] of this.dropping) this.dropping.delete(id);
@@ -555,8 +557,10 @@ export class TerminalFeature implements SessionHost {
 
     sessionSummaries(): { item: number; db: string; state: string; page: number; lease: number; text: string }[] {
         const list: { item: number; db: string; state: string; page: number; lease: number; text: string }[] = [];
+        let nList = 0;
         for (const [id, s] of this.sessions) {
-            list.push({ item: id, db: s.dbId, state: s.state, page: s.pageIndex, lease: s.page?.leaseId ?? 0, text: s.summaryText() });
+            list[nList] = { item: id, db: s.dbId, state: s.state, page: s.pageIndex, lease: s.page?.leaseId ?? 0, text: s.summaryText() };
+            nList++;
         }
         table.sort(list, (a, b) => a.item < b.item);
         return list;

@@ -194,8 +194,9 @@ export function registerTerminalAction(id: unknown, label: unknown, run: unknown
 /** Every sort mode in Sort-button order: built-ins, then registered modes. */
 export function sortCycle(): string[] {
     const list: string[] = [];
-    for (const m of BUILTIN_SORT_MODES) list.push(m);
-    for (const m of sortOrder) list.push(m);
+    let nList = 0;
+    for (const m of BUILTIN_SORT_MODES) { list[nList] = m; nList++; }
+    for (const m of sortOrder) { list[nList] = m; nList++; }
     return list;
 }
 
@@ -251,7 +252,8 @@ export function filterMatches(filter: SearchFilterDef, row: ViewRow, text: strin
 /** Action ids in Actions-button order. */
 export function actionCycle(): string[] {
     const list: string[] = [];
-    for (const a of actionOrder) list.push(a);
+    let nList = 0;
+    for (const a of actionOrder) { list[nList] = a; nList++; }
     return list;
 }
 

@@ -17,17 +17,16 @@ export function makeMarker(nonce: string, leaseId: number, epoch: number): strin
     return string.format("%s%s:%d:%d", MARKER_PREFIX, nonce, leaseId, epoch);
 }
 
-/** Splits a comma list with plain finds (tags may hold any text: no patterns over it). */
+/**
+ * Splits a comma list with one gmatch (tags may hold any text: the only pattern class is "not a
+ * comma", which compares UTF-16 units as they are, docs/platform.md). Empty parts are dropped.
+ */
 export function splitTags(tags: string | undefined): string[] {
     const list: string[] = [];
+    let nList = 0;
     if (tags === undefined || tags === "") return list;
-    let from = 1;
-    for (;;) {
-        const [at] = string.find(tags, ",", from, true);
-        const part = at === undefined ? string.sub(tags, from) : string.sub(tags, from, at - 1);
-        if (part !== "") list.push(part);
-        if (at === undefined) break;
-        from = at + 1;
+    for (const [part] of string.gmatch(tags + ",", "([^,]*),")) {
+        if (part !== "") { list[nList] = part; nList++; }
     }
     return list;
 }
@@ -49,12 +48,10 @@ export function parseMarker(tag: string): Marker | undefined {
     if (!isMarkerTag(tag)) return undefined;
     const rest = string.sub(tag, MARKER_PREFIX.length + 1);
     const parts: string[] = [];
-    let from = 1;
-    for (;;) {
-        const [at] = string.find(rest, ":", from, true);
-        parts.push(at === undefined ? string.sub(rest, from) : string.sub(rest, from, at - 1));
-        if (at === undefined) break;
-        from = at + 1;
+    let nParts = 0;
+    for (const [part] of string.gmatch(rest + ":", "([^:]*):")) {
+        parts[nParts] = part;
+        nParts++;
     }
     if (parts.length !== 3 || parts[0] === "") return undefined;
     const leaseId = tonumber(parts[1]);
@@ -67,8 +64,9 @@ export function parseMarker(tag: string): Marker | undefined {
 export function stripMarker(item: Item): boolean {
     const tags = splitTags(item.Tags);
     const kept: string[] = [];
+    let nKept = 0;
     for (const tag of tags) {
-        if (!isMarkerTag(tag)) kept.push(tag);
+        if (!isMarkerTag(tag)) { kept[nKept] = tag; nKept++; }
     }
     if (kept.length === tags.length) return false;
     item.Tags = table.concat(kept, ",");

@@ -32,29 +32,40 @@ function buildBalanced<T>(items: T[], lo: number, hi: number): TreeNode<T> | und
     };
 }
 
-function flatten<T>(node: TreeNode<T> | undefined, out: T[]): void {
-    if (node === undefined) return;
-    flatten(node.left, out);
-    out.push(node.value);
-    flatten(node.right, out);
+// The walks below fill `out` with a counter they pass along (docs/architecture.md, "Growing
+// arrays"): each takes how many elements `out` holds and returns the new count.
+
+function flatten<T>(node: TreeNode<T> | undefined, out: T[], n: number): number {
+    if (node === undefined) return n;
+    n = flatten(node.left, out, n);
+    out[n] = node.value;
+    return flatten(node.right, out, n + 1);
 }
 
 /** Ascending positions from..to of the subtree whose first element is at offset + 1. */
-function collectUp<T>(node: TreeNode<T> | undefined, offset: number, from: number, to: number, out: T[]): void {
-    if (node === undefined) return;
+function collectUp<T>(node: TreeNode<T> | undefined, offset: number, from: number, to: number, out: T[], n: number): number {
+    if (node === undefined) return n;
     const pos = offset + sizeOf(node.left) + 1;
-    if (from < pos) collectUp(node.left, offset, from, to, out);
-    if (from <= pos && pos <= to) out.push(node.value);
-    if (to > pos) collectUp(node.right, pos, from, to, out);
+    if (from < pos) n = collectUp(node.left, offset, from, to, out, n);
+    if (from <= pos && pos <= to) {
+        out[n] = node.value;
+        n++;
+    }
+    if (to > pos) n = collectUp(node.right, pos, from, to, out, n);
+    return n;
 }
 
 /** The same, from position `to` down to `from`. */
-function collectDown<T>(node: TreeNode<T> | undefined, offset: number, from: number, to: number, out: T[]): void {
-    if (node === undefined) return;
+function collectDown<T>(node: TreeNode<T> | undefined, offset: number, from: number, to: number, out: T[], n: number): number {
+    if (node === undefined) return n;
     const pos = offset + sizeOf(node.left) + 1;
-    if (to > pos) collectDown(node.right, pos, from, to, out);
-    if (from <= pos && pos <= to) out.push(node.value);
-    if (from < pos) collectDown(node.left, offset, from, to, out);
+    if (to > pos) n = collectDown(node.right, pos, from, to, out, n);
+    if (from <= pos && pos <= to) {
+        out[n] = node.value;
+        n++;
+    }
+    if (from < pos) n = collectDown(node.left, offset, from, to, out, n);
+    return n;
 }
 
 export class RankedList<T> {
@@ -114,10 +125,10 @@ export class RankedList<T> {
         if (count <= 0 || first > n) return out;
         const last = math.min(n, first + count - 1);
         if (!descending) {
-            collectUp(this.root, 0, first, last, out);
+            collectUp(this.root, 0, first, last, out, 0);
         } else {
             // Position p read backwards is position n - p + 1 read forwards.
-            collectDown(this.root, 0, n - last + 1, n - first + 1, out);
+            collectDown(this.root, 0, n - last + 1, n - first + 1, out, 0);
         }
         return out;
     }
@@ -125,7 +136,7 @@ export class RankedList<T> {
     /** Every element, in order (O(n)). */
     toArray(): T[] {
         const out: T[] = [];
-        flatten(this.root, out);
+        flatten(this.root, out, 0);
         return out;
     }
 
@@ -138,9 +149,11 @@ export class RankedList<T> {
             return;
         }
         const path: TreeNode<T>[] = [];
+        let nPath = 0;
         let p = math.max(1, math.min(pos, node.size + 1));
         for (;;) {
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size++;
             const left = sizeOf(node.left);
             if (p <= left + 1) {
@@ -165,13 +178,15 @@ export class RankedList<T> {
     removeAt(pos: number): T | undefined {
         if (pos < 1 || pos > this.size()) return undefined;
         const path: TreeNode<T>[] = [];
+        let nPath = 0;
         let node = this.root!;
         let parent: TreeNode<T> | undefined;
         let p = pos;
         for (;;) {
             const left = sizeOf(node.left);
             if (p === left + 1) break;
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size--;
             parent = node;
             if (p <= left) {
@@ -184,12 +199,14 @@ export class RankedList<T> {
         const removed = node.value;
         if (node.left !== undefined && node.right !== undefined) {
             // Two children: the next element moves up into this node and its own node goes.
-            path.push(node);
+            path[nPath] = node;
+            nPath++;
             node.size--;
             let succParent = node;
             let succ = node.right;
             while (succ.left !== undefined) {
-                path.push(succ);
+                path[nPath] = succ;
+                nPath++;
                 succ.size--;
                 succParent = succ;
                 succ = succ.left;
@@ -214,7 +231,7 @@ export class RankedList<T> {
             const heavy = math.max(sizeOf(node.left), sizeOf(node.right));
             if (heavy <= ALPHA * node.size + 1) continue;
             const items: T[] = [];
-            flatten(node, items);
+            flatten(node, items, 0);
             const rebuilt = buildBalanced(items, 0, items.length - 1)!;
             if (i === 0) {
                 this.root = rebuilt;

@@ -264,10 +264,11 @@ export class LeasePage {
     reconcile(container: Inventory): number {
         if (this.dead) return 0;
         const taken: PlacedItem[] = [];
+        let nTaken = 0;
         for (const [, p] of this.placed) {
             // Still in the container is the common case: one property read per item.
             const item = p.item;
-            if (item.ParentInventory !== container && !item.Removed) taken.push(p);
+            if (item.ParentInventory !== container && !item.Removed) { taken[nTaken] = p; nTaken++; }
         }
         if (taken.length === 0) return 0;
         table.sort(taken, (a, b) => a.item.ID < b.item.ID);
@@ -311,7 +312,8 @@ export class LeasePage {
     clear(container: Inventory): void {
         this.reconcile(container);
         const items: PlacedItem[] = [];
-        for (const [, p] of this.placed) items.push(p);
+        let nItems = 0;
+        for (const [, p] of this.placed) { items[nItems] = p; nItems++; }
         table.sort(items, (a, b) => a.item.ID < b.item.ID);
         for (const p of items) {
             this.placed.delete(p.item.ID);
@@ -336,7 +338,8 @@ export class LeasePage {
     /** Item ids queued for removal whose unit returns when they are gone. */
     returningIds(): number[] {
         const ids: number[] = [];
-        for (const [id] of this.returning) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.returning) { ids[nIds] = id; nIds++; }
         return ids;
     }
 
@@ -350,20 +353,27 @@ export class LeasePage {
      */
     abandon(): Item[] {
         const items: PlacedItem[] = [];
-        for (const [, p] of this.placed) items.push(p);
+        let nItems = 0;
+        for (const [, p] of this.placed) { items[nItems] = p; nItems++; }
         table.sort(items, (a, b) => a.item.ID < b.item.ID);
         const dropped: Item[] = [];
+        let nDropped = 0;
         const taken: PlacedItem[] = [];
+        let nTaken = 0;
         for (const p of items) {
             this.placed.delete(p.item.ID);
             if (!p.item.Removed && p.item.ParentInventory !== undefined) {
-                taken.push(p);
+                taken[nTaken] = p;
+                nTaken++;
                 continue;
             }
-            if (!p.item.Removed) dropped.push(p.item);
+            if (!p.item.Removed) {
+                dropped[nDropped] = p.item;
+                nDropped++;
+            }
             this.returnUnit(p.key, p.exactId, p.epoch);
         }
-        if (taken.length > 0 && !this.dead) {
+        if (nTaken > 0 && !this.dead) {
             const tx = this.services.store.transaction(this.dbId, this.source);
             for (const p of taken) {
                 stripMarker(p.item);

@@ -217,11 +217,14 @@ export class TerminalSession {
         const last = known[known.length - 1];
         const perPage = (start - last) / math.max(1, page - known.length + 1);
         const starts: number[] = [];
+        let nStarts = 0;
         for (let p = 1; p < page; p++) {
             const estimate = p <= known.length ? known[p - 1] : math.floor(last + (p - known.length) * perPage);
-            starts.push(math.max(p, math.min(estimate, start - page + p)));
+            starts[nStarts] = math.max(p, math.min(estimate, start - page + p));
+            nStarts++;
         }
-        starts.push(start);
+        starts[nStarts] = start;
+        nStarts++;
         this.pageStarts = starts;
         this.lastPage = undefined;
         this.pageIndex = page;

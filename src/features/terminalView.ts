@@ -149,24 +149,26 @@ export class OrderIndex {
     /** The rows `key` has in this query now. */
     private rowsOf(db: Database, key: ItemKey): ViewRow[] {
         const out: ViewRow[] = [];
+        let nOut = 0;
         if (db.isParked(key)) return out;
         const identifier = keyIdentifier(key);
         if (!this.keyMatches(identifier)) return out;
         const name = this.view.nameOf(identifier);
         const changed = this.view.changedOf(key);
         const counted = db.aggregatedOf(key);
-        if (counted > 0) out.push({ key, identifier, name, amount: counted, condition: 100, changed });
+        if (counted > 0) { out[nOut] = { key, identifier, name, amount: counted, condition: 100, changed }; nOut++; }
         if (db.exactCountOf(key) > 0) {
             for (const id of db.exactIdsOf(key)) {
                 const entry = db.exactEntry(id);
-                if (entry !== undefined) out.push({ key, exactId: id, identifier, name, amount: 1, condition: entry.record.condition, changed });
+                if (entry !== undefined) { out[nOut] = { key, exactId: id, identifier, name, amount: 1, condition: entry.record.condition, changed }; nOut++; }
             }
         }
         const filter = this.filter;
         if (filter === undefined || out.length === 0) return out;
         const kept: ViewRow[] = [];
+        let nKept = 0;
         for (const row of out) {
-            if (filterMatches(filter, row, this.filterText)) kept.push(row);
+            if (filterMatches(filter, row, this.filterText)) { kept[nKept] = row; nKept++; }
         }
         return kept;
     }
@@ -184,6 +186,7 @@ export class OrderIndex {
         this.units = 0;
         this.kinds = 0;
         const all: ViewRow[] = [];
+        let nAll = 0;
         const db = this.view.database();
         if (db !== undefined) {
             for (const key of db.offeredKeys()) {
@@ -191,7 +194,7 @@ export class OrderIndex {
                 if (rows.length === 0) continue;
                 this.byKey.set(key, rows);
                 this.account(rows, 1);
-                for (const r of rows) all.push(r);
+                for (const r of rows) { all[nAll] = r; nAll++; }
             }
         }
         const [sorted] = pcall(() => table.sort(all, this.lessThan()));
@@ -237,7 +240,8 @@ export class OrderIndex {
         }
         if (this.dirtyCount === 0) return;
         const keys: ItemKey[] = [];
-        for (const [key] of this.dirty) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.dirty) { keys[nKeys] = key; nKeys++; }
         this.dirty = new LuaMap<ItemKey, true>();
         this.dirtyCount = 0;
         table.sort(keys);

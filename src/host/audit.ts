@@ -30,9 +30,11 @@ export class AuditLog {
 
     record(event: AuditedEvent, time: number): void {
         const parts: string[] = [];
+        let nParts = 0;
         for (const change of event.changes) {
             const delta = change.after - change.before;
-            parts.push(string.format("%s%d %s", delta >= 0 ? "+" : "", delta, change.key));
+            parts[nParts] = string.format("%s%d %s", delta >= 0 ? "+" : "", delta, change.key);
+            nParts++;
         }
         const text = string.format("[%8.1fs] %s v%d by %s: %s", time, event.db, event.version, event.source, table.concat(parts, ", "));
         const line: Line = { time, db: event.db, text };
@@ -47,14 +49,16 @@ export class AuditLog {
     /** The newest `n` lines (oldest first), optionally for one database. */
     recent(n: number, db?: string): string[] {
         const ordered: Line[] = [];
+        let nOrdered = 0;
         const total = this.lines.length;
         const start = total < this.capacity ? 0 : this.next;
         for (let i = 0; i < total; i++) {
             const line = this.lines[(start + i) % total];
-            if (db === undefined || line.db === db) ordered.push(line);
+            if (db === undefined || line.db === db) { ordered[nOrdered] = line; nOrdered++; }
         }
         const out: string[] = [];
-        for (let i = math.max(0, ordered.length - n); i < ordered.length; i++) out.push(ordered[i].text);
+        let nOut = 0;
+        for (let i = math.max(0, ordered.length - n); i < ordered.length; i++) { out[nOut] = ordered[i].text; nOut++; }
         return out;
     }
 }

@@ -23,9 +23,11 @@ SAFE_CHARS["-"] = true;
  */
 function fileSafe(text: string, keepDots: boolean): string {
     const out: string[] = [];
+    let nOut = 0;
     for (let i = 1; i <= text.length; i++) {
         const c = string.sub(text, i, i);
-        out.push(SAFE_CHARS[c] === true || (keepDots && c === ".") ? c : "_");
+        out[nOut] = SAFE_CHARS[c] === true || (keepDots && c === ".") ? c : "_";
+        nOut++;
     }
     return table.concat(out);
 }
@@ -89,9 +91,10 @@ export function listBackups(): Result<string[]> {
     const files = guarded("cannot list " + folder, () => File.GetFiles(folder));
     if (!files.ok) return files;
     const names: string[] = [];
+    let nNames = 0;
     for (const path of files.value) {
         const [name] = string.match(path, "([^/\\]+)$");
-        if (name !== undefined && safeBackupName(name).ok) names.push(name);
+        if (name !== undefined && safeBackupName(name).ok) { names[nNames] = name; nNames++; }
     }
     table.sort(names);
     return ok(names);

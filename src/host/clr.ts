@@ -7,7 +7,8 @@ export function toArray<T>(raw: unknown): T[] {
     if (raw === undefined || raw === null) return [];
     if (type(raw) === "table") return raw as T[];
     const out: T[] = [];
-    for (const x of raw as LuaIterable<T>) out.push(x);
+    let nOut = 0;
+    for (const x of raw as LuaIterable<T>) { out[nOut] = x; nOut++; }
     return out;
 }
 

@@ -39,8 +39,9 @@ function dbList(s: CommandServices, arg: string | undefined): string[] {
 
 function coreBlobs(s: CommandServices): { anchorId: number; blob: string }[] {
     const blobs: { anchorId: number; blob: string }[] = [];
+    let nBlobs = 0;
     for (const core of s.lifecycle.trackedCores()) {
-        if (!core.item.Removed) blobs.push({ anchorId: core.anchorId, blob: readBlob(core.item) });
+        if (!core.item.Removed) { blobs[nBlobs] = { anchorId: core.anchorId, blob: readBlob(core.item) }; nBlobs++; }
     }
     return blobs;
 }
@@ -237,6 +238,7 @@ interface MigrationNeed {
 function preflight(s: CommandServices, out: Out): MigrationNeed[] | undefined {
     let failed = false;
     const needed: MigrationNeed[] = [];
+    let nNeeded = 0;
     for (const core of s.lifecycle.trackedCores()) {
         const blob = readBlob(core.item);
         if (blob === "") {
@@ -248,7 +250,8 @@ function preflight(s: CommandServices, out: Out): MigrationNeed[] | undefined {
             failed = true;
             out(string.format("core %d (%s): UNREADABLE: %s", core.anchorId, core.dbId, decoded.message));
         } else if (decoded.value.migrated) {
-            needed.push({ anchorId: core.anchorId, dbId: core.dbId, item: core.item, blob });
+            needed[nNeeded] = { anchorId: core.anchorId, dbId: core.dbId, item: core.item, blob };
+            nNeeded++;
             out(string.format("core %d (%s): schema %d, needs migration", core.anchorId, core.dbId, decoded.value.schema));
         } else {
             out(string.format("core %d (%s): current schema, checksum %s", core.anchorId, core.dbId, blobChecksum(blob) ?? "?"));
@@ -282,7 +285,8 @@ export function runCommand(s: CommandServices, rawArgs: unknown, isAdmin: boolea
     if (command === undefined) {
         out("Database IO commands:");
         const names: string[] = [];
-        for (const key in COMMANDS) names.push(key);
+        let nNames = 0;
+        for (const key in COMMANDS) { names[nNames] = key; nNames++; }
         table.sort(names);
         for (const key of names) out(string.format("  %-28s %s", COMMANDS[key].usage, COMMANDS[key].help));
         return;

@@ -26,8 +26,9 @@ export function coreOf(item: Item): CoreItem {
 /** Every live core. Item.ItemList is O(n), so this runs at round start and on commands only. */
 export function findCores(): CoreItem[] {
     const found: CoreItem[] = [];
+    let nFound = 0;
     for (const item of toArray<Item>(Item.ItemList)) {
-        if (!item.Removed && isCore(item)) found.push(coreOf(item));
+        if (!item.Removed && isCore(item)) { found[nFound] = coreOf(item); nFound++; }
     }
     table.sort(found, (a, b) => a.anchorId < b.anchorId);
     return found;

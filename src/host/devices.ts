@@ -15,16 +15,14 @@ export function prefabIdOf(item: Item): string {
 export function databaseIdOf(item: Item): string {
     const tags = item.Tags;
     if (tags === undefined || tags === "") return "default";
-    // Split on commas with a plain find: patterns are not safe on UTF-16 text (docs/platform.md).
-    let start = 1;
-    while (start <= tags.length + 1) {
-        const [comma] = string.find(tags, ",", start, true);
-        const stop = comma === undefined ? tags.length + 1 : comma;
-        const tag = trimBlanks(string.sub(tags, start, stop - 1));
+    // One gmatch over the comma list (a positional find per tag copies the whole string each time
+    // on MoonSharp). The only pattern class is "not a comma", which compares UTF-16 units as they
+    // are: no character classes over player text (docs/platform.md).
+    for (const [part] of string.gmatch(tags + ",", "([^,]*),")) {
+        const tag = trimBlanks(part);
         if (string.lower(string.sub(tag, 1, DB_TAG_PREFIX.length)) === DB_TAG_PREFIX) {
             return normalizeDatabaseId(string.sub(tag, DB_TAG_PREFIX.length + 1));
         }
-        start = stop + 1;
     }
     return "default";
 }

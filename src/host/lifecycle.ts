@@ -200,10 +200,12 @@ export class LifecycleBinding {
         this.saving = undefined;
         this.cores = new LuaMap<number, CoreItem>();
         this.newCores = new LuaMap<number, Item>();
+        let nAnchors = 0;
         const anchors = [];
         for (const core of findCores()) {
             this.cores.set(core.anchorId, core);
-            anchors.push({ anchorId: core.anchorId, dbId: core.dbId, blob: readBlob(core.item) });
+            anchors[nAnchors] = { anchorId: core.anchorId, dbId: core.dbId, blob: readBlob(core.item) };
+            nAnchors++;
         }
         const report = this.store.rebuild(anchors);
         this.lastRebuild = report;
@@ -412,12 +414,14 @@ export class LifecycleBinding {
     /** Status lines for every database that has no core: loud, with the way back. */
     orphanStatusLines(): string[] {
         const lines: string[] = [];
+        let n = 0;
         for (const orphan of this.store.unanchoredDatabases()) {
             const last = this.orphanBackups.get(orphan.id);
-            lines.push(string.format(
+            lines[n] = string.format(
                 "database '%s' has NO DATABASE CORE: %d unit(s) are kept this round and every save writes them to a backup file%s; to restore: place a Database Core for '%s', then run: dbio restore <file> %s",
                 orphan.id, orphan.units, last === undefined ? "" : " (latest: " + last + ")", orphan.id, orphan.id,
-            ));
+            );
+            n++;
         }
         return lines;
     }
@@ -428,27 +432,35 @@ export class LifecycleBinding {
 
     statusLines(): string[] {
         const lines: string[] = [];
-        lines.push(this.mode === "patched"
+        let nLines = 0;
+        lines[nLines] = this.mode === "patched"
             ? "save binding: patched (capture, commit" + (SERVER ? ", end-without-save" : "") + ")"
-            : "save binding: WRITE-THROUGH FALLBACK (the capture patch is missing; every change is written at once)");
+            : "save binding: WRITE-THROUGH FALLBACK (the capture patch is missing; every change is written at once)";
+        nLines++;
         for (const patch of this.patches) {
-            lines.push(string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")"));
+            lines[nLines] = string.format("  patch %s: %s", patch.name, patch.installed ? "installed" : "MISSING (" + (patch.error ?? "?") + ")");
+            nLines++;
         }
-        lines.push(this.patch("savewritten").installed
+        lines[nLines] = this.patch("savewritten").installed
             ? "save failure detection: on"
-            : "save failure detection: OFF (a save the game fails to write is still committed)");
-        lines.push("last save: " + this.lastSave);
-        lines.push(this.phases.statusLine());
-        lines.push(string.format("cores tracked: %d", countOf(this.cores)));
+            : "save failure detection: OFF (a save the game fails to write is still committed)";
+        nLines++;
+        lines[nLines] = "last save: " + this.lastSave;
+        nLines++;
+        lines[nLines] = this.phases.statusLine();
+        nLines++;
+        lines[nLines] = string.format("cores tracked: %d", countOf(this.cores));
+        nLines++;
         if (this.lastRebuild !== undefined) {
-            for (const line of this.lastRebuild.messages) lines.push("  " + line);
+            for (const line of this.lastRebuild.messages) { lines[nLines] = "  " + line; nLines++; }
         }
         return lines;
     }
 
     trackedCores(): CoreItem[] {
         const list: CoreItem[] = [];
-        for (const [, core] of this.cores) list.push(core);
+        let nList = 0;
+        for (const [, core] of this.cores) { list[nList] = core; nList++; }
         table.sort(list, (a, b) => a.anchorId < b.anchorId);
         return list;
     }

@@ -21,13 +21,15 @@ export function conditionPercentOf(item: Item): number {
 export function readRecord(item: Item): ItemRecord {
     const outpost = item.OriginalOutpost ?? "";
     const contents: ContainedRecord[] = [];
+    let nContents = 0;
     const inventories = toArray<ItemInventory>(item.OwnInventories);
     {
         for (let c = 0; c < inventories.length; c++) {
             const inventory = inventories[c];
             for (let slot = 0; slot < inventory.Capacity; slot++) {
                 for (const child of toArray<Item>(inventory.GetItemsAt(slot))) {
-                    contents.push({ container: c, slot, record: readRecord(child) });
+                    contents[nContents] = { container: c, slot, record: readRecord(child) };
+                    nContents++;
                 }
             }
         }

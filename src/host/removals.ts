@@ -74,7 +74,8 @@ export class RemovalLedger {
     /** Before a capture: finish every pending removal now. */
     settleAll(): void {
         const entries: Pending[] = [];
-        for (const [, entry] of this.pending) entries.push(entry);
+        let nEntries = 0;
+        for (const [, entry] of this.pending) { entries[nEntries] = entry; nEntries++; }
         table.sort(entries, (a, b) => a.item.ID < b.item.ID);
         for (const entry of entries) {
             if (!entry.item.Removed) removeWithContents(entry.item);
@@ -86,7 +87,8 @@ export class RemovalLedger {
     /** Lua is stopping: run the callbacks (the game's queue still removes the items). */
     settleCallbacksOnly(): void {
         const entries: Pending[] = [];
-        for (const [, entry] of this.pending) entries.push(entry);
+        let nEntries = 0;
+        for (const [, entry] of this.pending) { entries[nEntries] = entry; nEntries++; }
         table.sort(entries, (a, b) => a.item.ID < b.item.ID);
         for (const entry of entries) this.onItemRemoved(entry.item, false);
     }

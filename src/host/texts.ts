@@ -90,7 +90,8 @@ export function playerText(id: string, language: Language, ...args: unknown[]): 
     if (message === undefined) return id;
     const template = (language === "zh" ? message.zh : message.en) ?? message.en;
     const texts: string[] = [];
-    for (const a of args) texts.push(type(a) === "number" ? string.format("%d", math.floor(a as number)) : type(a) === "string" ? (a as string) : "?");
+    let nTexts = 0;
+    for (const a of args) { texts[nTexts] = type(a) === "number" ? string.format("%d", math.floor(a as number)) : type(a) === "string" ? (a as string) : "?"; nTexts++; }
     const [success, text] = pcall(() => string.format(template, ...texts));
     return success ? (text as string) : template;
 }

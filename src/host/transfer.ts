@@ -247,7 +247,11 @@ export class Transfer {
      */
     settleForSave(): void {
         const trackers: SpawnLease[] = [];
-        for (const [, tracker] of this.spawnLeases) trackers.push(tracker);
+        let n = 0;
+        for (const [, tracker] of this.spawnLeases) {
+            trackers[n] = tracker;
+            n++;
+        }
         table.sort(trackers, (a, b) => a.leaseId < b.leaseId);
         for (const tracker of trackers) {
             this.spawnLeases.delete(tracker.leaseId);

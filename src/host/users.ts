@@ -44,13 +44,17 @@ export function usesTerminal(character: Character, terminal: Item, handheld: boo
 export function playerCharacters(): Character[] {
     const out: Character[] = [];
     if (SERVER) {
+        let n = 0;
         for (const client of Client.ClientList) {
             const c = client.Character;
-            if (c !== undefined) out.push(c);
+            if (c !== undefined) {
+                out[n] = c;
+                n++;
+            }
         }
         return out;
     }
     const controlled = Character.Controlled;
-    if (controlled !== undefined) out.push(controlled);
+    if (controlled !== undefined) out[0] = controlled;
     return out;
 }

@@ -245,3 +245,146 @@ console.log("return " + toLua(values));
         }, values)
     end)
 end)
+
+-- The growth check (scripts/check-growth.mjs; the build's "growth" step on the bundle): each
+-- sample holds one pattern that is quadratic on MoonSharp, inside a loop or a callback.
+local GROWTH_BAD = {
+    { name = "append through # in a for loop", src = "local t = {}\nfor i = 1, 10 do\n  t[#t + 1] = i\nend\n", line = 3, word = "append through the length" },
+    { name = "append through # in a generic for", src = "local t = {}\nfor _, v in ipairs({1, 2}) do t[#t + 1] = v end\n", line = 2, word = "append through the length" },
+    { name = "append through # in a while loop", src = "local t, i = {}, 0\nwhile i < 10 do\n  i = i + 1\n  t[#t + 1] = i\nend\n", line = 4, word = "append through the length" },
+    { name = "append through # in a repeat loop", src = "local t = {}\nrepeat\n  t[#t + 1] = 1\nuntil #t > 3\n", line = 3, word = "append through the length" },
+    { name = "append through # to a field", src = "local self = { rows = {} }\nfor i = 1, 3 do self.rows[#self.rows + 1] = i end\n", line = 2, word = "self.rows" },
+    { name = "append through # written 1 + #t", src = "local t = {}\nfor i = 1, 3 do t[1 + #t] = i end\n", line = 2, word = "append through the length" },
+    { name = "append through # in a callback", src = "local t = {}\nlocal function each(f) f(1) end\neach(function(v)\n  t[#t + 1] = v\nend)\n", line = 4, word = "append through the length" },
+    { name = "table.insert in a loop", src = "local t = {}\nfor i = 1, 3 do\n  table.insert(t, i)\nend\n", line = 3, word = "table.insert" },
+    { name = "table.insert in a callback", src = "local t = {}\nlocal function each(f) f(1) end\neach(function(v) table.insert(t, v) end)\n", line = 3, word = "table.insert" },
+    { name = "positional string.find in a loop", src = "local s, at = 'a,b', 1\nwhile at do\n  at = string.find(s, ',', at + 1, true)\nend\n", line = 3, word = "string.find" },
+    { name = "positional string.match in a loop", src = "local s = 'a1b2'\nfor i = 1, #s do\n  local d = string.match(s, '%d', i)\nend\n", line = 3, word = "string.match" },
+    { name = "positional :find in a loop", src = "local s = 'a,b'\nfor i = 1, 3 do\n  local at = s:find(',', i, true)\nend\n", line = 3, word = ":find" },
+    { name = "positional :match in a loop", src = "local s = 'a,b'\nfor i = 1, 3 do\n  local w = s:match('%a', i)\nend\n", line = 3, word = ":match" },
+}
+
+-- Fine: the same outside loops, the counter idiom, whole-string searches, gmatch, an insert at a
+-- position, and an allowlisted site (features.terminal's `due`, see GROWTH_ALLOWLIST).
+local GROWTH_GOOD = [===[
+local t = {}
+t[#t + 1] = 1
+table.insert(t, 2)
+local at = string.find("a,b", ",", 1, true)
+local n = 0
+local out = {}
+for i = 1, 10 do
+    n = n + 1
+    out[n] = i
+    out[#t + 1] = i
+    table.insert(out, 1, i)
+    local whole = string.find("a,b", ",")
+    local m = string.match("k=v", "(%w+)=")
+end
+for word in string.gmatch("a b c", "%S+") do
+    n = n + 1
+    out[n] = word
+end
+local words = "t[#t + 1] = v in a loop; table.insert(t, v)"
+____modules = {
+["features.terminal"] = function(...)
+local due = {}
+for id = 1, 3 do
+    due[#due + 1] = id
+end
+end,
+}
+]===]
+
+describe("check-growth.mjs", function()
+    it("rejects each quadratic pattern on its own, naming file and line", function()
+        local paths = {}
+        for i, case in ipairs(GROWTH_BAD) do paths[i] = tempFile(case.src) end
+        local code, output = node("scripts/check-growth.mjs", paths)
+        assert.are_not.equal(0, code)
+        for i, case in ipairs(GROWTH_BAD) do
+            local found = false
+            for line in output:gmatch("[^\n]+") do
+                if line:find("^" .. escapePattern(paths[i]) .. ":" .. case.line .. ":%d+: ") and line:find(case.word, 1, true) then
+                    found = true
+                end
+            end
+            assert.is_true(found, case.name .. " not reported at line " .. case.line .. "\n" .. output)
+        end
+        assert.truthy(output:find(#GROWTH_BAD .. " quadratic site(s)", 1, true), output)
+    end)
+
+    it("accepts appends and searches outside loops, the counter idiom, gmatch and allowlisted sites", function()
+        local code, output = node("scripts/check-growth.mjs", { tempFile(GROWTH_GOOD) })
+        assert.are.equal(0, code, output)
+        assert.truthy(output:find("0 quadratic site(s)", 1, true), output)
+    end)
+
+    it("allows a listed array only in its own module", function()
+        local src = "____modules = {\n[\"core.codec\"] = function(...)\nlocal due = {}\nfor id = 1, 3 do\n    due[#due + 1] = id\nend\nend,\n}\n"
+        local path = tempFile(src)
+        local code, output = node("scripts/check-growth.mjs", { path })
+        assert.are_not.equal(0, code)
+        assert.truthy(output:find(escapePattern(path) .. ":5:%d+: append through the length"), output)
+    end)
+
+    it("passes the shipped bundle", function()
+        local code, output = node("scripts/check-growth.mjs", {})
+        assert.are.equal(0, code, output)
+    end)
+end)
+
+-- The cost-counting rewrite (scripts/lib/lua-instrument.mjs) keeps what the code computes and
+-- counts what MoonSharp pays (test/cost_meter.lua): n appends through the length count about
+-- n^2/2, n appends with a counter count nothing, searches count their subject's length.
+describe("cost-counting rewrite", function()
+    local SAMPLE = [==[
+local n = ...
+local grown = {}
+for i = 1, n do grown[#grown + 1] = i end
+local counted, c = {}, 0
+for i = 1, n do c = c + 1; counted[c] = i end
+local s = string.rep("a,", n)
+local parts = 0
+for _ in s:gmatch("[^,]+") do parts = parts + 1 end
+local at, finds = 0, 0
+while true do
+    at = string.find(s, ",", at + 1, true)
+    if at == nil then break end
+    finds = finds + 1
+end
+local t = { x = { y = { 1, 2, 3 } } }
+return #grown, #counted, parts, finds, #t.x.y + #t["x"].y, (s:gsub(",", ";")):sub(1, 4), #s
+]==]
+
+    local function instrumented()
+        local script = "import { instrumentCosts } from './scripts/lib/lua-instrument.mjs';\n" ..
+            "import { readFileSync } from 'node:fs';\n" ..
+            "process.stdout.write(instrumentCosts(readFileSync(process.argv[process.argv.length - 1], 'utf8')));\n"
+        local scriptPath = tempFile(script)
+        local code, output = run("cd " .. shellQuote(ROOT) .. " && node --input-type=module - " .. shellQuote(tempFile(SAMPLE)) .. " < " .. shellQuote(scriptPath))
+        assert.are.equal(0, code, output)
+        return output
+    end
+
+    it("computes the same results and counts appends through the length quadratically", function()
+        local source = instrumented()
+        assert.truthy(source:find("____costLen(grown)", 1, true), source)
+        local meter = require("cost_meter").new()
+        local env = setmetatable({ DBIO_COST = meter }, { __index = _G })
+        local chunk = assert(load(source, "=sample", "t", env))
+        local plainEnv = setmetatable({}, { __index = _G })
+        plain = assert(load(SAMPLE, "=plain", "t", plainEnv))
+        local counts = {}
+        for _, n in ipairs({ 100, 1000 }) do
+            meter:reset()
+            assert.are.same({ plain(n) }, { chunk(n) })
+            counts[n] = { scanned = meter.scanned, searched = meter.searched }
+        end
+        -- 1 + 2 + ... + n for the appends, plus a handful of reads
+        assert.is_true(counts[100].scanned >= 100 * 101 / 2 and counts[100].scanned < 100 * 101 / 2 + 2 * 100 + 20, tostring(counts[100].scanned))
+        assert.is_true(counts[1000].scanned / counts[100].scanned > 90, tostring(counts[1000].scanned / counts[100].scanned))
+        -- every positional find copies the 2n-character subject: n + 1 finds
+        assert.is_true(counts[1000].searched >= 1001 * 2000, tostring(counts[1000].searched))
+    end)
+end)

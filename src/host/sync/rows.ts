@@ -61,7 +61,8 @@ export class DbRows {
     sorted(): SyncRow[] {
         this.refresh();
         const list: SyncRow[] = [];
-        for (const [, row] of this.rows) list.push(row);
+        let nList = 0;
+        for (const [, row] of this.rows) { list[nList] = row; nList++; }
         table.sort(list, (a, b) => a.key < b.key);
         return list;
     }
@@ -79,7 +80,8 @@ export class DbRows {
         }
         if (this.dirty.isEmpty()) return;
         const keys: ItemKey[] = [];
-        for (const [key] of this.dirty) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of this.dirty) { keys[nKeys] = key; nKeys++; }
         this.dirty = new LuaMap();
         for (const key of keys) this.put(summaryOf(this.store, this.dbId, key));
     }

@@ -143,7 +143,8 @@ export class SyncServer {
         const mine = this.perClient.get(id);
         if (mine !== undefined) {
             const terminals: number[] = [];
-            for (const [terminal] of mine) terminals.push(terminal);
+            let nTerminals = 0;
+            for (const [terminal] of mine) { terminals[nTerminals] = terminal; nTerminals++; }
             for (const terminal of terminals) this.endStream(id, terminal, undefined);
         }
         this.lua.delete(id);
@@ -292,7 +293,8 @@ export class SyncServer {
     /** Sends what changed since the last flush, to every stream of every changed database. */
     flush(): void {
         const dbs: string[] = [];
-        for (const [db] of this.feeds) dbs.push(db);
+        let nDbs = 0;
+        for (const [db] of this.feeds) { dbs[nDbs] = db; nDbs++; }
         table.sort(dbs);
         for (const db of dbs) this.flushFeed(this.feeds.get(db)!);
     }
@@ -306,21 +308,25 @@ export class SyncServer {
         }
         if (feed.pending.isEmpty()) return;
         const keys: ItemKey[] = [];
-        for (const [key] of feed.pending) keys.push(key);
+        let nKeys = 0;
+        for (const [key] of feed.pending) { keys[nKeys] = key; nKeys++; }
         table.sort(keys);
         const rows: W.SyncRow[] = [];
+        let nRows = 0;
         for (const key of keys) {
-            if (rows.length >= this.rowsPerFlush) break;
+            if (nRows >= this.rowsPerFlush) break;
             feed.pending.delete(key);
-            rows.push(feed.rows.row(key));
+            rows[nRows] = feed.rows.row(key);
+            nRows++;
         }
         for (const stream of this.sortedStreams(feed)) this.sendDelta(stream, rows);
     }
 
     private heartbeats(now: number): void {
         const ids: string[] = [];
+        let nIds = 0;
         for (const [id, stream] of this.streams) {
-            if (now - stream.sentAt >= HEARTBEAT_EVERY) ids.push(id);
+            if (now - stream.sentAt >= HEARTBEAT_EVERY) { ids[nIds] = id; nIds++; }
         }
         table.sort(ids);
         for (const id of ids) {
@@ -333,7 +339,8 @@ export class SyncServer {
 
     private checkAccess(): void {
         const ids: string[] = [];
-        for (const [id] of this.streams) ids.push(id);
+        let nIds = 0;
+        for (const [id] of this.streams) { ids[nIds] = id; nIds++; }
         table.sort(ids);
         for (const id of ids) {
             const stream = this.streams.get(id);
@@ -368,7 +375,8 @@ export class SyncServer {
 
     private sortedStreams(feed: Feed): Stream[] {
         const list: Stream[] = [];
-        for (const [, s] of feed.streams) list.push(s);
+        let nList = 0;
+        for (const [, s] of feed.streams) { list[nList] = s; nList++; }
         table.sort(list, (a, b) => (a.who.id !== b.who.id ? a.who.id < b.who.id : a.terminal < b.terminal));
         return list;
     }
@@ -420,18 +428,20 @@ export class SyncServer {
         }
         const rows = feed.rows.sorted();
         const chunks: [number, number][] = [];
+        let nChunks = 0;
         let first = 0;
         let bytes = 0;
         for (let i = 0; i < rows.length; i++) {
             const size = W.rowBytes(rows[i], true);
             if (i > first && (i - first >= W.MAX_ROWS_PER_MESSAGE || bytes + size > W.MAX_MESSAGE_BYTES)) {
-                chunks.push([first, i - 1]);
+                chunks[nChunks] = [first, i - 1];
+                nChunks++;
                 first = i;
                 bytes = 0;
             }
             bytes += size;
         }
-        chunks.push([first, rows.length - 1]);
+        chunks[nChunks] = [first, rows.length - 1];
         stream.gen += 1;
         stream.seq = 0;
         stream.snapshotAt = this.ports.now();
@@ -460,18 +470,22 @@ export class SyncServer {
     private sendDelta(stream: Stream, rows: readonly W.SyncRow[]): void {
         // Which rows this stream needs: a vanished key it never knew is not worth a byte.
         const parts: { row: W.SyncRow; serial: number; withKey: boolean }[] = [];
+        let nParts = 0;
         for (const row of rows) {
             const known = stream.serials.get(row.key);
             if (row.amount <= 0) {
                 if (known === undefined) continue;
                 stream.serials.delete(row.key);
-                parts.push({ row, serial: known, withKey: false });
+                parts[nParts] = { row, serial: known, withKey: false };
+                nParts++;
             } else if (known !== undefined) {
-                parts.push({ row, serial: known, withKey: false });
+                parts[nParts] = { row, serial: known, withKey: false };
+                nParts++;
             } else {
                 stream.nextSerial += 1;
                 stream.serials.set(row.key, stream.nextSerial);
-                parts.push({ row, serial: stream.nextSerial, withKey: true });
+                parts[nParts] = { row, serial: stream.nextSerial, withKey: true };
+                nParts++;
             }
         }
         let index = 0;
