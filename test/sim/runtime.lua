@@ -300,7 +300,7 @@ local function applyOpts(item, o)
         assert(ci ~= nil, tostring(item) .. " has no CustomInterface")
         for k, v in pairs(o.signals) do
             for i, e in ipairs(ci._elements) do
-                if k == i or k == e._label then e._signal = v end
+                if k == i or k == e._key then e._signal = v end
             end
         end
     end
@@ -647,11 +647,13 @@ function Sim:editProperty(client, item, componentType, propertyName, value)
     return true
 end
 
+--- The element a test means: its 1-based position, or the `text` attribute it has in the XML
+--- (a test's shorthand; the element's Label in the game is the localized text, see items.lua).
 local function findElement(item, labelOrIndex)
     local ci = Items.componentsOf(item, "CustomInterface")[1]
     if ci == nil then error(tostring(item) .. " has no CustomInterface", 3) end
     for i, e in ipairs(ci._elements) do
-        if labelOrIndex == i or labelOrIndex == e._label then return e end
+        if labelOrIndex == i or labelOrIndex == e._key then return e end
     end
     error(tostring(item) .. " has no CustomInterface element " .. tostring(labelOrIndex), 3)
 end
