@@ -118,13 +118,12 @@ end
 --- ContinuousSignal, false for buttons and text boxes). Then UpdateLabels (called by the Labels
 --- setter at the end of the constructor) replaces each label outside the submarine editor with
 --- `TextManager.Get(label).Fallback(label).Value` (older builds: `TextManager.Get(label,
---- returnNull: true) ?? label`): the text of that tag in the current language, else the raw
---- label. TagLString.RetrieveValue falls back to English but leaves Loaded false, and
---- FallbackLString.RetrieveValue then takes the fallback: a tag missing in the current
---- language gives the raw tag, even when English has it. The newest game source keeps the raw
---- label in UpdateLabels and translates only on the client (CreateGUI); the mod must work
---- either way, so it never reads Label. `texts` maps a language key ("en", "zh") to the mod's
---- text for the tag (generated from the mod's text files); the simulation is never the editor.
+--- returnNull: true) ?? label`): the text of that tag in the current language; else
+--- (LocalizedString.Fallback with useDefaultLanguageIfFound = true: FallbackLString, TagLString)
+--- the English text; else the raw label. The newest game source keeps the raw label in
+--- UpdateLabels and translates only on the client (CreateGUI); the mod must work either way, so
+--- it never reads Label. `texts` maps a language key ("en", "zh") to the mod's text for the tag
+--- (generated from the mod's text files); the simulation is never the submarine editor.
 localizedLabel = function(key, texts, language, kind, earlier)
     if key == "" then
         local n = 0
@@ -133,7 +132,7 @@ localizedLabel = function(key, texts, language, kind, earlier)
         end
         key = "Signal out " .. string.format("%d", n)
     end
-    if type(texts) == "table" and texts[language] ~= nil then return texts[language] end
+    if type(texts) == "table" then return texts[language] or texts.en or key end
     return key
 end
 
