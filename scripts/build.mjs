@@ -38,7 +38,8 @@ import {
     MODULES_DIR, PACKAGE_JSON, ROOT, ROOT_FILELIST, SIM_PREFABS, autorunLuaFiles, rel,
 } from "./lib/paths.mjs";
 import { attrsOf, buildOrdered, lineOf, parseOrdered, readManifest, rootOf, setAttr, validateXml } from "./lib/xml.mjs";
-import { checkModXml, manifestFindings } from "./lib/modcheck.mjs";
+import { checkModXml, listFiles, manifestFindings } from "./lib/modcheck.mjs";
+import { checkItemAttributes } from "./lib/item-attributes.mjs";
 import { buildPrefabs, prefabsModule } from "./lib/prefabs.mjs";
 import { buildZip, readZip } from "./lib/zip.mjs";
 
@@ -190,7 +191,10 @@ function xml() {
     const { files, malformed, references } = checkModXml(ROOT_FILELIST, MOD_DIR);
     if (malformed.length > 0) fail(malformed, `${malformed.length} malformed XML file(s)`);
     if (references.length > 0) fail(references, `${references.length} broken file reference(s)`);
-    return `${files.length} XML file(s) well-formed, references resolve`;
+    const itemFiles = listFiles(join(MOD_DIR, "Items"), (name) => name.toLowerCase().endsWith(".xml"));
+    const ignored = itemFiles.flatMap((f) => checkItemAttributes(readFileSync(f, "utf8"), rel(f)));
+    if (ignored.length > 0) fail(ignored, `${ignored.length} item XML attribute(s) the game does not read`);
+    return `${files.length} XML file(s) well-formed, references resolve, item attributes read by the game`;
 }
 
 // ---------------------------------------------------------------- 5. dist

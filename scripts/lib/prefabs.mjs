@@ -34,7 +34,9 @@ const LANGUAGE_KEYS = new Map([
 ]);
 const LANGUAGE_NAMES = { en: "English", zh: "Simplified Chinese" };
 
-const CUSTOM_INTERFACE_ELEMENTS = new Set(["button", "tickbox", "textbox", "integerinput", "floatinput"]);
+// The element names the game's CustomInterface constructor takes (its switch on the lower-case
+// child name; anything else is skipped), in the order of customInterfaceElementList.
+const CUSTOM_INTERFACE_ELEMENTS = new Set(["button", "tickbox", "textbox", "integerinput", "numberinput"]);
 
 class PrefabError extends Error {
     constructor(file, line, message) {
@@ -79,18 +81,26 @@ function luaHooks(node) {
     return out;
 }
 
-function customInterfaceElements(node, file, text) {
+function customInterfaceElements(node, file, text, texts) {
     const out = [];
     for (const child of childrenOf(node)) {
         const kind = tagOf(child).toLowerCase();
         if (!CUSTOM_INTERFACE_ELEMENTS.has(kind)) continue;
         const a = attrsOf(child);
-        const el = { kind, label: a.text ?? a.label ?? "" };
+        const el = { kind, label: a.text ?? "" };
+        // The mod's own translation of the label's text tag, per language: the simulated
+        // CustomInterface localizes labels with it, as the game's TextManager.Get does.
+        const translations = {};
+        for (const [key, entries] of texts) {
+            const value = entries.get(el.label.toLowerCase());
+            if (value !== undefined && value !== "") translations[key] = value;
+        }
+        if (Object.keys(translations).length > 0) el.text = translations;
         const hooks = luaHooks(child);
         if (hooks.length > 0) el.hooks = hooks;
         if (a.signal !== undefined) el.signal = a.signal;
         if (kind === "textbox" && a.maxtextlength !== undefined) el.maxTextLength = num(a, "maxtextlength", 0, file, text);
-        if (kind === "integerinput" || kind === "floatinput") {
+        if (kind === "integerinput" || kind === "numberinput") {
             if (a.min !== undefined) el.min = num(a, "min", 0, file, text);
             if (a.max !== undefined) el.max = num(a, "max", 0, file, text);
         }
@@ -99,7 +109,7 @@ function customInterfaceElements(node, file, text) {
     return out;
 }
 
-function componentOf(node, type, file, text) {
+function componentOf(node, type, file, text, texts) {
     const a = attrsOf(node);
     switch (type) {
         case "ItemContainer": {
@@ -115,7 +125,7 @@ function componentOf(node, type, file, text) {
         case "Powered":
             return { type, minVoltage: num(a, "minvoltage", 0.5, file, text), powerConsumption: num(a, "powerconsumption", 0, file, text) };
         case "CustomInterface":
-            return { type, elements: customInterfaceElements(node, file, text) };
+            return { type, elements: customInterfaceElements(node, file, text, texts) };
         default: {
             // Other components keep their attributes as strings for whoever needs them.
             const props = {};
@@ -209,7 +219,7 @@ export function buildPrefabs(manifestEntries, modRoot, manifestName = "filelist.
                     const type = COMPONENT_BY_LOWER.get(tagOf(child).toLowerCase());
                     if (type === undefined) continue;
                     if (type === "Quality") hasQuality = true;
-                    components.push(componentOf(child, type, rel(file), text));
+                    components.push(componentOf(child, type, rel(file), text, texts));
                 }
                 const maxStack = Math.min(63, Math.max(1, Math.trunc(num(a, "maxstacksize", 1, rel(file), text))));
                 prefabs.push({

@@ -45,7 +45,7 @@ interface Drawn {
 export class PanelGui {
     private disabled = false;
     private terminal: number | undefined = undefined;
-    private frame: GuiComponent | undefined;
+    private frame: GuiFrame | undefined;
     private list: GuiListBox | undefined;
     private status: GuiTextBlock | undefined;
     private drawn = new LuaMap<string, Drawn>();
@@ -96,15 +96,25 @@ export class PanelGui {
         return reply === undefined ? head : head + " - " + reply.text;
     }
 
+    /**
+     * One frame at the right of the screen; inside it a vertical GUILayoutGroup stacks the
+     * status line, the search box, a row with the two drop-downs and the list, so no control is
+     * drawn over another (RectTransform places siblings by anchor only; GUILayoutGroup stacks
+     * them: ClientSource/GUI/GUILayoutGroup.cs). Constructor overloads: see gui.d.ts.
+     */
     private ensureFrame(): void {
         if (this.frame !== undefined) return;
         const frame = GUI.Frame(GUI.RectTransform(Vector2(0.25, 0.6), undefined, GUI.Anchor.CenterRight));
-        const search = GUI.TextBox(GUI.RectTransform(Vector2(1, 0.06), frame.RectTransform, GUI.Anchor.TopLeft), "");
+        const content = GUI.LayoutGroup(GUI.RectTransform(Vector2(0.95, 0.95), frame.RectTransform, GUI.Anchor.Center), false);
+        content.RelativeSpacing = 0.01;
+        this.status = GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), content.RectTransform), "");
+        const search = GUI.TextBox(GUI.RectTransform(Vector2(1, 0.06), content.RectTransform), "");
         search.OnTextChangedDelegate = guardedOr("client panel search", true, (_box: GuiTextBox, text: string) => {
             this.model?.setSearch(text);
             return true;
         });
-        const sort = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterLeft), "Sort", PANEL_SORTS.length * 2);
+        const controls = GUI.LayoutGroup(GUI.RectTransform(Vector2(1, 0.06), content.RectTransform), true);
+        const sort = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 1), controls.RectTransform), "Sort", PANEL_SORTS.length * 2);
         for (const mode of PANEL_SORTS) {
             sort.AddItem(mode + " ^", mode + ":asc");
             sort.AddItem(mode + " v", mode + ":desc");
@@ -115,14 +125,13 @@ export class PanelGui {
             this.model?.setSort(mode, string.sub(text, -4) === "desc");
             return true;
         });
-        const category = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 0.05), frame.RectTransform, GUI.Anchor.CenterRight), "Category", CATEGORIES.length);
+        const category = GUI.DropDown(GUI.RectTransform(Vector2(0.5, 1), controls.RectTransform), "Category", CATEGORIES.length);
         for (const [label, flag] of CATEGORIES) category.AddItem(label, flag);
         category.OnSelected = guardedOr("client panel category", true, (_c: unknown, data: unknown) => {
             this.model?.setCategory(type(data) === "number" ? (data as number) : 0);
             return true;
         });
-        this.list = GUI.ListBox(GUI.RectTransform(Vector2(1, 0.75), frame.RectTransform, GUI.Anchor.BottomCenter));
-        this.status = GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), frame.RectTransform, GUI.Anchor.TopRight), "");
+        this.list = GUI.ListBox(GUI.RectTransform(Vector2(1, 0.78), content.RectTransform));
         this.frame = frame;
         addPatch("databaseio.client.panel", "Barotrauma.GameScreen", "AddToGUIUpdateList", undefined, () => {
             if (this.frame !== undefined && this.frame.Visible) this.frame.AddToGUIUpdateList();
@@ -141,8 +150,12 @@ export class PanelGui {
         for (let i = 0; i < count; i++) {
             const row = rows[i];
             const key = row.key;
-            const button = GUI.Button(GUI.RectTransform(Vector2(1, 0.06), list.Content.RectTransform), rowText(row), GUI.Alignment.CenterLeft, "GUIButtonSmall");
-            this.addIcon(button, row.identifier);
+            // One row: the icon beside the button, never over its text (a horizontal group).
+            const line = GUI.LayoutGroup(GUI.RectTransform(Vector2(1, 0.06), list.Content.RectTransform), true);
+            const sprite = iconOf(row.identifier);
+            if (sprite !== undefined) GUI.Image(GUI.RectTransform(Vector2(0.08, 1), line.RectTransform), sprite);
+            const width = sprite === undefined ? 1 : 0.92;
+            const button = GUI.Button(GUI.RectTransform(Vector2(width, 1), line.RectTransform), rowText(row), GUI.Alignment.CenterLeft, "GUIButtonSmall");
             // A click asks the server; the server decides what the page shows.
             button.OnClicked = guardedOr("client panel button", true, () => {
                 this.client.bring(terminal, key);
@@ -154,12 +167,13 @@ export class PanelGui {
             GUI.TextBlock(GUI.RectTransform(Vector2(1, 0.05), list.Content.RectTransform), string.format("%d more - search to narrow", rows.length - count));
         }
     }
+}
 
-    private addIcon(button: GuiButton, identifier: string): void {
-        pcall(() => {
-            const prefab = itemPrefab(identifier);
-            const sprite = prefab === undefined ? undefined : prefab.InventoryIcon ?? prefab.Sprite;
-            if (sprite !== undefined) GUI.Image(GUI.RectTransform(Vector2(0.08, 1), button.RectTransform, GUI.Anchor.CenterLeft), sprite);
-        });
-    }
+/** The item's inventory icon, else its sprite; undefined when the game has neither (or refuses). */
+function iconOf(identifier: string): GuiSprite | undefined {
+    const [success, sprite] = pcall(() => {
+        const prefab = itemPrefab(identifier);
+        return prefab === undefined ? undefined : prefab.InventoryIcon ?? prefab.Sprite;
+    });
+    return success ? sprite : undefined;
 }

@@ -1,3 +1,5 @@
+import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "./interfaceFields";
+
 /**
  * What a restocker keeps stocked, read from text a player or a submarine designer wrote: the
  * device's "config" text field, or, when that is empty, item tags of the form `stock:<word>`
@@ -119,16 +121,15 @@ export function parseConfig(text: string): RestockConfig {
     return { identifiers, tags, amount, perSlot, replaceSpent, minCondition, problems };
 }
 
-/** The label (text attribute) of the config text field in Restocker.xml. */
-export const CONFIG_FIELD = "restocker.config";
-
-/** The config text of a restocker: its text field, else its `stock:` tags joined. */
+/**
+ * The config text of a restocker: its text field (found by position, never by its Label, which
+ * the game localizes: see interfaceFields.ts), else its `stock:` tags joined.
+ */
 export function configTextOf(item: Item): string {
-    const ci = item.GetComponentString("CustomInterface");
-    if (ci !== undefined) {
-        for (const element of ci.customInterfaceElementList) {
-            if (element.Label === CONFIG_FIELD && element.Signal !== undefined && element.Signal !== "") return element.Signal;
-        }
+    const element = interfaceElementAt(item, RESTOCKER_CONFIG_POSITION);
+    if (element !== undefined) {
+        const text = element.Signal;
+        if (type(text) === "string" && text !== "") return text;
     }
     const words: string[] = [];
     const tags = item.Tags;

@@ -20,6 +20,7 @@ import { keyOfEntry } from "../core/entries";
 import { cleanFieldText, cleanSearch } from "./terminalText";
 import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
 import { showLabel } from "./terminalLabel";
+import { interfaceElementAt, TERMINAL_SEARCH_POSITION } from "./interfaceFields";
 import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
 import type { SettleReason } from "../host/savePhases";
@@ -340,22 +341,19 @@ export class TerminalFeature implements SessionHost {
 
     /** The search text; a field holding what a save cannot (control characters, any length) is cleaned in place. */
     private searchOf(item: Item): string {
-        const ci = item.GetComponentString("CustomInterface");
-        if (ci === undefined) return "";
-        for (const element of ci.customInterfaceElementList) {
-            if (element.Label === "dbioterminal.search") {
-                const raw = element.Signal;
-                let cached = this.searchCache.get(item.ID);
-                if (cached === undefined || cached.raw !== raw) {
-                    const kept = cleanFieldText(raw);
-                    cached = { raw, kept, search: cleanSearch(kept) };
-                    this.searchCache.set(item.ID, cached);
-                }
-                if (cached.kept !== raw) element.Signal = cached.kept;
-                return cached.search;
-            }
+        // By position, never by Label: the game localizes labels (see interfaceFields.ts).
+        const element = interfaceElementAt(item, TERMINAL_SEARCH_POSITION);
+        if (element === undefined) return "";
+        const raw = element.Signal;
+        if (type(raw) !== "string") return "";
+        let cached = this.searchCache.get(item.ID);
+        if (cached === undefined || cached.raw !== raw) {
+            const kept = cleanFieldText(raw);
+            cached = { raw, kept, search: cleanSearch(kept) };
+            this.searchCache.set(item.ID, cached);
         }
-        return "";
+        if (cached.kept !== raw) element.Signal = cached.kept;
+        return cached.search;
     }
 
     /** Items in the terminal that are not part of its page: stored under the policy or refused. */

@@ -58,6 +58,7 @@ Powered.getters.RelativeVoltage = function(self)
     return math.min(self._voltage / self._minVoltage, 1)
 end
 
+local localizedLabel
 local Element = Obj.class(NS .. "CustomInterface+CustomInterfaceElement")
 Element.getters.Label = function(self) return self._label end
 Element.getters.Signal = function(self) return self._signal end
@@ -67,7 +68,8 @@ Element.setters.Signal = function(self, v)
 end
 Element.getters.MaxTextLength = function(self) return self._maxTextLength end
 Element.getters.ConnectionName = function(self) return self._connection end
-Element.getters.ContinuousSignal = function() return false end
+-- Tick boxes send continuously by default, the other elements do not (CustomInterface constructor).
+Element.getters.ContinuousSignal = function(self) return self._kind == "tickbox" end
 Element.getters.State = function(self) return self._state end
 Element.setters.State = function(self, v) self._state = v == true end
 Element.tostring = function(self) return "CustomInterfaceElement (" .. self._label .. ")" end
@@ -75,15 +77,17 @@ Items.Element = Element
 
 local CustomInterface = Obj.class(NS .. "CustomInterface", ItemComponent)
 CustomInterface.getters.customInterfaceElementList = function(self) return Obj.copyList(self._elements) end
+-- CustomInterface.Labels: the labels as given (before UpdateLabels localized them), joined by
+-- ","; Signals: joined by ";" (CustomInterface.cs, Labels / Signals getters).
 CustomInterface.getters.Labels = function(self)
     local t = {}
-    for i, e in ipairs(self._elements) do t[i] = e._label end
+    for i, e in ipairs(self._elements) do t[i] = e._key end
     return table.concat(t, ",")
 end
 CustomInterface.getters.Signals = function(self)
     local t = {}
     for i, e in ipairs(self._elements) do t[i] = e._signal end
-    return table.concat(t, ",")
+    return table.concat(t, ";")
 end
 
 local ItemLabel = Obj.class(NS .. "ItemLabel", ItemComponent)
@@ -109,6 +113,29 @@ function Items.componentIs(t, name)
     return false
 end
 
+--- The Label the game gives a CustomInterface element. CustomInterface constructor: an element
+--- without `text` is labelled "Signal out <n>" (n counts the earlier elements with the same
+--- ContinuousSignal, false for buttons and text boxes). Then UpdateLabels (called by the Labels
+--- setter at the end of the constructor) replaces each label outside the submarine editor with
+--- `TextManager.Get(label).Fallback(label).Value` (older builds: `TextManager.Get(label,
+--- returnNull: true) ?? label`): the text of that tag in the current language; else
+--- (LocalizedString.Fallback with useDefaultLanguageIfFound = true: FallbackLString, TagLString)
+--- the English text; else the raw label. The newest game source keeps the raw label in
+--- UpdateLabels and translates only on the client (CreateGUI); the mod must work either way, so
+--- it never reads Label. `texts` maps a language key ("en", "zh") to the mod's text for the tag
+--- (generated from the mod's text files); the simulation is never the submarine editor.
+localizedLabel = function(key, texts, language, kind, earlier)
+    if key == "" then
+        local n = 0
+        for _, e in ipairs(earlier) do
+            if (e._kind == "tickbox") == (kind == "tickbox") then n = n + 1 end
+        end
+        key = "Signal out " .. string.format("%d", n)
+    end
+    if type(texts) == "table" then return texts[language] or texts.en or key end
+    return key
+end
+
 local function newComponent(world, item, def)
     local t = def.type
     if t == "ItemContainer" then
@@ -132,6 +159,13 @@ local function newComponent(world, item, def)
     elseif t == "ItemLabel" then
         return Obj.new(ItemLabel, { _type = t, _item = item, _text = def.text or (def.props and def.props.text) or "" })
     elseif t == "CustomInterface" then
+        -- The game's CustomInterface constructor (SharedSource/Items/Components/Signal/CustomInterface.cs)
+        -- adds one element per <Button>/<TextBox>/<NumberInput>/<TickBox> child in document order
+        -- (other children such as <GuiFrame> are skipped): customInterfaceElementList[i] is the
+        -- i-th such child. Each element's Signal is its `signal` attribute, else (no propertyname)
+        -- "1": a text box without signal="" starts with "1" (CustomInterfaceElement constructor).
+        -- Its Label is localized, see localizedLabel.
+        local language = world.prefabs and world.prefabs.language and world.prefabs.language() or "en"
         local elements = {}
         for i, e in ipairs(def.elements or {}) do
             local hooks = {}
@@ -139,8 +173,10 @@ local function newComponent(world, item, def)
                 if type(h) == "string" then hooks[j] = { name = h, attributes = {} }
                 else hooks[j] = { name = h.name, attributes = h.attributes or {} } end
             end
+            local key = e.label or ""
             elements[i] = Obj.new(Element, {
-                _label = e.label or "", _kind = e.kind or "button", _hooks = hooks, _signal = e.signal or "",
+                _key = key, _label = localizedLabel(key, e.text, language, e.kind or "button", elements),
+                _kind = e.kind or "button", _hooks = hooks, _signal = e.signal or "1",
                 _maxTextLength = e.maxTextLength or 256, _connection = e.connection or "", _state = false,
                 _index = i,
             })

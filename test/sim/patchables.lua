@@ -85,6 +85,15 @@ R.classes = {
             } },
         },
     },
+    -- Screen.AddToGUIUpdateList (ClientSource/Screens/Screen.cs, overridden by GameScreen): the
+    -- game client builds its GUI update list every frame; the sim calls it after the client
+    -- states' think (client states with a simulated GUI only).
+    ["Barotrauma.GameScreen"] = {
+        side = "client",
+        methods = {
+            AddToGUIUpdateList = { { params = {}, names = {} } },
+        },
+    },
     ["Barotrauma.GameMain"] = {
         methods = {
             QuitToMainMenu = {

@@ -61,6 +61,12 @@ end
 ItemPrefab.getters.FabricationRecipes = function(self)
     return require("sim.fabricator").recipesFor(self._registry, self)
 end
+-- The prefab's sprites (Barotrauma.Sprite): Sprite (MapEntityPrefab.Sprite, shared) and the client's
+-- InventoryIcon (ClientSource ItemPrefab; nil when the item defines none: here, always one).
+local Sprite = Obj.class("Barotrauma.Sprite")
+P.Sprite = Sprite
+ItemPrefab.getters.Sprite = function(self) return Obj.new(Sprite, { _of = self._id }) end
+ItemPrefab.getters.InventoryIcon = function(self) return Obj.new(Sprite, { _of = self._id, _icon = true }) end
 ItemPrefab.tostring = function(self) return "ItemPrefab (" .. self._id .. ")" end
 
 local function categoryValue(c)

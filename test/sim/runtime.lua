@@ -83,9 +83,10 @@ Connection.getters.Item = function(self) return self._item end
 -- Opaque game objects handed to patches as instances or arguments.
 local Opaque = {}
 for _, t in ipairs({ "Barotrauma.Networking.GameServer", "System.Xml.Linq.XElement", "Barotrauma.CampaignDataPath",
-    "Barotrauma.StatusEffect" }) do
+    "Barotrauma.StatusEffect", "Barotrauma.GameScreen" }) do
     Opaque[t] = Obj.class(t)
 end
+local GAME_SCREEN = Obj.new(Opaque["Barotrauma.GameScreen"], {})
 Opaque["Barotrauma.CampaignDataPath"].getters.SavePath = function(self) return self._path end
 Opaque["Barotrauma.CampaignDataPath"].getters.LoadPath = function(self) return self._path end
 
@@ -306,7 +307,7 @@ local function applyOpts(item, o)
         assert(ci ~= nil, tostring(item) .. " has no CustomInterface")
         for k, v in pairs(o.signals) do
             for i, e in ipairs(ci._elements) do
-                if k == i or k == e._label then e._signal = v end
+                if k == i or k == e._key then e._signal = v end
             end
         end
     end
@@ -464,8 +465,17 @@ function Sim:tick(n)
         for _, c in ipairs(self.clients) do
             local st = c._state
             if st ~= nil then st:call("think") end
+            if st ~= nil and c._gui ~= nil then
+                c._gui.updateList = {}
+                st:invoke(R.method("Barotrauma.GameScreen", "AddToGUIUpdateList"), GAME_SCREEN, {}, function() end)
+            end
         end
     end
+end
+
+--- The simulated GUI of a client added with gui = true (test/sim/gui.lua), or nil.
+function Sim:clientGui(client)
+    return client._gui
 end
 
 function Sim:_clientList()
@@ -570,6 +580,8 @@ function Sim:addClient(opts)
         if opts.lua then
             local st = State.new(self, "client", c)
             c._state = st
+            -- gui = true: the game's GUI classes exist in this client state (test/sim/gui.lua).
+            if opts.gui then c._gui = require("sim.gui").install(st.env) end
             st:loadMods(self.modDirs)
             st:call("loaded")
         end
@@ -664,11 +676,13 @@ function Sim:editProperty(client, item, componentType, propertyName, value)
     return true
 end
 
+--- The element a test means: its 1-based position, or the `text` attribute it has in the XML
+--- (a test's shorthand; the element's Label in the game is the localized text, see items.lua).
 local function findElement(item, labelOrIndex)
     local ci = Items.componentsOf(item, "CustomInterface")[1]
     if ci == nil then error(tostring(item) .. " has no CustomInterface", 3) end
     for i, e in ipairs(ci._elements) do
-        if labelOrIndex == i or labelOrIndex == e._label then return e end
+        if labelOrIndex == i or labelOrIndex == e._key then return e end
     end
     error(tostring(item) .. " has no CustomInterface element " .. tostring(labelOrIndex), 3)
 end

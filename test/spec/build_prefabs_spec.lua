@@ -28,7 +28,9 @@ local ITEMS = [[
     <Powered minvoltage="0.4" powerconsumption="30" />
     <CustomInterface canbeselected="true">
       <Button text="dbio.next"><StatusEffect type="OnUse"><LuaHook name="dbio.next" /></StatusEffect></Button>
+      <GuiFrame relativesize="0.2,0.2" />
       <TextBox text="dbio.search" maxtextlength="64" />
+      <NumberInput text="dbio.count" min="1" max="9" signal="2" />
       <TickBox text="dbio.power" />
     </CustomInterface>
     <Holdable attachable="true" />
@@ -45,6 +47,7 @@ local ENGLISH = [[
 <infotexts language="English">
   <entityname.dbio_terminal>Terminal "Deluxe" \ A&amp;B</entityname.dbio_terminal>
   <entityname.dbio_card>Data Card</entityname.dbio_card>
+  <dbio.search>Search</dbio.search>
 </infotexts>
 ]]
 
@@ -53,6 +56,7 @@ local CHINESE = [[
 <infotexts language="Simplified Chinese">
   <entityname.dbio_terminal>数据库终端</entityname.dbio_terminal>
   <entityname.dbio_card>数据卡</entityname.dbio_card>
+  <dbio.search>搜索</dbio.search>
 </infotexts>
 ]]
 
@@ -109,7 +113,8 @@ describe("make-prefabs.mjs", function()
             { type = "Powered", minVoltage = 0.4, powerConsumption = 30 },
             { type = "CustomInterface", elements = {
                 { kind = "button", label = "dbio.next", hooks = { "dbio.next" } },
-                { kind = "textbox", label = "dbio.search", maxTextLength = 64 },
+                { kind = "textbox", label = "dbio.search", text = { en = "Search", zh = "搜索" }, maxTextLength = 64 },
+                { kind = "numberinput", label = "dbio.count", signal = "2", min = 1, max = 9 },
                 { kind = "tickbox", label = "dbio.power" },
             } },
             { type = "Holdable", props = { attachable = "true" } },
@@ -127,6 +132,44 @@ describe("make-prefabs.mjs", function()
         fixture(CHINESE:gsub("<entityname%.dbio_card>.-</entityname%.dbio_card>\n", ""))
         local code, output = generate()
         assert.are_not.equal(0, code)
-        assert.truthy(output:find("Things.xml:16:1: no Simplified Chinese entityname.dbio_card", 1, true), output)
+        assert.truthy(output:find("Things.xml:18:1: no Simplified Chinese entityname.dbio_card", 1, true), output)
+    end)
+end)
+
+-- The mod finds its text fields by position in customInterfaceElementList (the game localizes
+-- labels): src/features/interfaceFields.ts names the positions, the item XML must match them.
+describe("the mod's interface text fields", function()
+    local function position(name)
+        local f = assert(io.open(ROOT .. "/src/features/interfaceFields.ts", "r"))
+        local src = f:read("*a")
+        f:close()
+        local digits = src:match("export const " .. name .. " = (%d+);")
+        assert(digits ~= nil, name)
+        return tonumber(digits)
+    end
+
+    it("sit at the positions the mod reads, start empty, and have translated labels", function()
+        local prefabs = byId(dofile(ROOT .. "/lua/sim/mod_prefabs.lua"))
+        local cases = {
+            { "databaseterminal", position("TERMINAL_SEARCH_POSITION"), "dbioterminal.search" },
+            { "databaseterminalfixed", position("TERMINAL_SEARCH_POSITION"), "dbioterminal.search" },
+            { "databaserestocker", position("RESTOCKER_CONFIG_POSITION"), "restocker.config" },
+        }
+        for _, case in ipairs(cases) do
+            local id, at, label = case[1], case[2], case[3]
+            local ci
+            for _, c in ipairs(prefabs[id].components) do
+                if c.type == "CustomInterface" then ci = c end
+            end
+            assert.is_table(ci, id)
+            local e = ci.elements[at]
+            assert.is_table(e, id)
+            assert.are.equal("textbox", e.kind, id)
+            assert.are.equal(label, e.label, id)
+            -- without signal="" the game starts a text box at "1" (CustomInterfaceElement constructor)
+            assert.are.equal("", e.signal, id)
+            assert.is_string(e.text.en, id)
+            assert.is_string(e.text.zh, id)
+        end
     end)
 end)

@@ -239,10 +239,9 @@ describe("paging, sorting and searching", function()
         local wall = k:wall()
         k:use(k.player, wall)
         k:settle(wall)
-        local el
-        for _, e in ipairs(wall:GetComponentString("CustomInterface").customInterfaceElementList) do
-            if e.Label == "dbioterminal.search" then el = e end
-        end
+        -- the search field is the 9th element (the game shows its label translated: "Search")
+        local el = wall:GetComponentString("CustomInterface").customInterfaceElementList[9]
+        assert.are.equal("Search", el.Label)
         el.Signal = string.rep("x", 10000)
         k:tick(20)
         k:quiet()
