@@ -1,4 +1,5 @@
 import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "./interfaceFields";
+import { cleanFieldText } from "./terminalText";
 
 /**
  * What a restocker keeps stocked, read from text a player or a submarine designer wrote: the
@@ -125,11 +126,17 @@ export function parseConfig(text: string): RestockConfig {
  * The config text of a restocker: its text field (found by position, never by its Label, which
  * the game localizes: see interfaceFields.ts), else its `stock:` tags joined.
  */
+/** The config field's maxtextlength in mod/Items/Restocker.xml. */
+const MAX_CONFIG_LENGTH = 200;
+
 export function configTextOf(item: Item): string {
     const element = interfaceElementAt(item, RESTOCKER_CONFIG_POSITION);
     if (element !== undefined) {
-        const text = element.Signal;
-        if (type(text) === "string" && text !== "") return text;
+        const raw = element.Signal;
+        // Player text is saved with the item: it is cleaned in place before any save can see it.
+        const text = cleanFieldText(raw, MAX_CONFIG_LENGTH, true);
+        if (text !== raw) element.Signal = text;
+        if (text !== "") return text;
     }
     const words: string[] = [];
     const tags = item.Tags;

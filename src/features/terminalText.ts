@@ -16,14 +16,16 @@ function controls(): string[] {
     return controlChars;
 }
 
-function removeAll(text: string, needle: string): string {
+function replaceAll(text: string, needle: string, by: string): string {
     let out = text;
     for (;;) {
         const [at] = string.find(out, needle, 1, true);
         if (at === undefined) return out;
-        out = string.sub(out, 1, at - 1) + string.sub(out, at + needle.length);
+        out = string.sub(out, 1, at - 1) + by + string.sub(out, at + needle.length);
     }
 }
+
+const WORD_BREAKS: { [c: string]: true | undefined } = { ["\t"]: true, ["\n"]: true, ["\r"]: true };
 
 function trimSpaces(text: string): string {
     let from = 1;
@@ -33,13 +35,18 @@ function trimSpaces(text: string): string {
     return string.sub(text, from, to);
 }
 
-/** The text field's text as it may stay: at most 64 chars, no control characters (saved in XML). */
-export function cleanFieldText(raw: unknown): string {
+/**
+ * A text field's text as it may stay: at most `maxLength` chars (64 by default), no control
+ * characters (the field's Signal is saved with the item in an XML attribute, and XML 1.0 has no
+ * place for most of them: the save would fail). With `wordBreaks`, a tab or line break becomes a
+ * space (it separated words); every other control character is dropped.
+ */
+export function cleanFieldText(raw: unknown, maxLength: number = MAX_SEARCH_LENGTH, wordBreaks = false): string {
     if (type(raw) !== "string") return "";
     // Cut first so a 10,000-char input costs no more than a short one.
-    let text = string.sub(raw as string, 1, MAX_SEARCH_LENGTH * 4);
-    for (const c of controls()) text = removeAll(text, c);
-    return string.sub(text, 1, MAX_SEARCH_LENGTH);
+    let text = string.sub(raw as string, 1, maxLength * 4);
+    for (const c of controls()) text = replaceAll(text, c, wordBreaks && WORD_BREAKS[c] === true ? " " : "");
+    return string.sub(text, 1, maxLength);
 }
 
 /** The search query from a text field: cleaned, trimmed, lower case. */
