@@ -9,7 +9,7 @@ import { info } from "./host/log";
 import { startClient } from "./client/index";
 import { throwAndCatch } from "./core/selftest";
 
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";
 
 /** Used by the build's specs to prove throw/catch works in the shipped bundle. */
 export const __selftest = { throwAndCatch };
