@@ -1225,8 +1225,12 @@ function Sim:spQuitWithoutSaving()
     self:_quitToMainMenu(false)
 end
 
---- SP "Load game" from the main menu: Lua starts (no GameSession yet), the save loads, the
---- start-of-campaign save runs, roundStart.
+--- SP "Load game" from the main menu: Lua starts (no GameSession yet), the save loads,
+--- roundStart. No save on start: SinglePlayerCampaign's loading constructor
+--- (ClientSource/GameSession/GameModes/SinglePlayerCampaign.cs, SinglePlayerCampaign(XElement))
+--- ends with savedOnStart = true, and SinglePlayerCampaign.Start calls SaveUtil.SaveGame only
+--- while savedOnStart is false (a new campaign); the GameSession loading constructor saves only
+--- a multiplayer campaign (SharedSource/GameSession/GameSession.cs).
 function Sim:spLoadGame()
     assert(not self.isServer, "spLoadGame: singleplayer mode only")
     assert(self.session == nil, "spLoadGame: a campaign is running")
@@ -1238,11 +1242,13 @@ function Sim:spLoadGame()
     self.session.subInfo = S.deepcopy(save.sub)
     self.session.playerData = S.deepcopy(save.players or {})
     self:_loadRound(self.session.subInfo)
-    self:_beginRound(true)
+    self:_beginRound(false)
 end
 
 --- SP Retry / load the previous save after game over: LoadPreviousSave, unload, load (from
---- disk), the start-of-campaign save, roundStart. Lua is not restarted, no roundEnd.
+--- disk), roundStart. Lua is not restarted, no roundEnd. No save on start: LoadPreviousSave
+--- goes through SaveUtil.LoadGame to SinglePlayerCampaign's loading constructor, which sets
+--- savedOnStart (see spLoadGame).
 function Sim:spRetry()
     assert(not self.isServer and self.session ~= nil, "spRetry: needs a singleplayer campaign")
     self:_log("LoadPreviousSave")
@@ -1252,7 +1258,7 @@ function Sim:spRetry()
         self.session.subInfo = S.deepcopy(save.sub)
         self.session.playerData = S.deepcopy(save.players or {})
         self:_loadRound(self.session.subInfo)
-        self:_beginRound(true)
+        self:_beginRound(false)
     end)
 end
 

@@ -182,7 +182,8 @@ describe("simulated lifecycle, singleplayer", function()
     end)
     after_each(function() sim:cleanup() end)
 
-    it("starts a campaign: load, the start save (isSavingOnLoading), roundStart", function()
+    it("starts a new campaign: load, the start save (isSavingOnLoading), roundStart", function()
+        -- Only a new campaign saves on start (SinglePlayerCampaign.Start while savedOnStart is false).
         assert.are.same({ "lua:load", "hook:loaded", "load", "SaveGame(isSavingOnLoading)", "hook:roundStart" }, sim.callLog)
         assert.is_true(sim.env.CLIENT)
         assert.is_false(sim.env.SERVER)
@@ -212,9 +213,12 @@ describe("simulated lifecycle, singleplayer", function()
         assert.are.same({ "patch:capture", "patch:SaveGame(false)", "stop" }, oldEnv.FakeMod.log)
         assert.is_nil(sim.env.Game.GameSession)
         sim:clearLog()
+        local saves = sim.saveCount
         sim:spLoadGame()
-        assert.are.same({ "lua:load", "hook:loaded", "load", "SaveGame(isSavingOnLoading)", "hook:roundStart" },
-            sim.callLog)
+        -- A loaded singleplayer campaign does not save on start: the loading constructor of
+        -- SinglePlayerCampaign sets savedOnStart, and Start saves only when it is false.
+        assert.are.same({ "lua:load", "hook:loaded", "load", "hook:roundStart" }, sim.callLog)
+        assert.are.equal(saves, sim.saveCount)
         assert.are.equal("changed", memoryOf(sim))
     end)
 
@@ -229,18 +233,19 @@ describe("simulated lifecycle, singleplayer", function()
         assert.are.equal("saved", memoryOf(sim))
     end)
 
-    it("retry: LoadPreviousSave, unload, load from disk, roundStart; no roundEnd and Lua is not restarted", function()
+    it("retry: LoadPreviousSave, unload, load from disk, roundStart; no save, no roundEnd, Lua is not restarted", function()
         local env = sim.env
         env.FakeMod.log = {}
         env.FakeMod.removed = 0
         local count = #sim:items()
+        local saves = sim.saveCount
         setMemory(sim, "changed")
         sim:clearLog()
         sim:spRetry()
-        assert.are.same({ "LoadPreviousSave", "unload", "load", "SaveGame(isSavingOnLoading)", "hook:roundStart" },
-            sim.callLog)
+        assert.are.same({ "LoadPreviousSave", "unload", "load", "hook:roundStart" }, sim.callLog)
         assert.are.equal(env, sim.env)
-        assert.are.same({ "patch:SaveGame(true)", "roundStart" }, env.FakeMod.log)
+        assert.are.same({ "roundStart" }, env.FakeMod.log)
+        assert.are.equal(saves, sim.saveCount)
         assert.are.equal(count, env.FakeMod.removed)
         assert.are.equal("saved", memoryOf(sim))
     end)
