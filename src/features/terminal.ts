@@ -309,6 +309,12 @@ export class TerminalFeature implements SessionHost {
         else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
         if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
         session.tick(now);
+        const page = session.page;
+        if (page !== undefined && page.edited) {
+            // A page item changed in the terminal was booked as taken: it is a deposit now.
+            page.edited = false;
+            this.putInto.set(id, true);
+        }
         if (session.state === "open" || session.state === "filling") {
             const upkeeps = (this.sinceSweep.get(id) ?? 0) + 1;
             if (this.putInto.has(id) || upkeeps >= DEPOSIT_SWEEP_EVERY) {
@@ -526,14 +532,16 @@ export class TerminalFeature implements SessionHost {
         for (const [, session] of this.sessions) session.close();
     }
 
-    /** Item ids whose units the database holds while the item still exists (tests, other mods). */
+    /**
+     * Item ids whose units the database holds while the item still exists (tests, other mods):
+     * page items (and what they hold), items landing on a page, items on their way back.
+     */
     bookedItems(): LuaTable<number, true> {
         const out = new LuaTable<number, true>();
         for (const [, session] of this.sessions) {
             const page = session.page;
             if (page === undefined) continue;
-            for (const [id] of page.placed) out.set(id, true);
-            for (const id of page.returningIds()) out.set(id, true);
+            page.bookedInto(out);
         }
         for (const [id] of this.dropping) out.set(id, true);
         return out;
