@@ -30,7 +30,8 @@ import type { ItemRecord } from "../core/record";
 import { ok, refuse, Result } from "../core/result";
 import type { HostServices } from "../host/runtime";
 import { spawnRecord } from "../host/spawner";
-import { itemSignature, nestedItems, recordSignature } from "../host/records";
+import { itemSignature, nestedItems, readRecord, recordSignature } from "../host/records";
+import { blockedReason } from "../host/policy";
 import { problem, warn } from "../host/log";
 import { makeMarker, stripMarker } from "./terminalMarker";
 import type { ViewRow } from "./terminalView";
@@ -206,7 +207,7 @@ export class LeasePage {
             const started = spawnRecord(record, container, marker, (landed) => {
                 this.landed(batch, landed.item, landed.placed);
             }, (item) => {
-                if (this.batch === batch && !this.dead) this.landing.set(item.ID, item);
+                this.landingOne(batch, item);
             });
             if (!started.ok) {
                 problem("terminal cannot spawn " + record.identifier + ": " + started.message);
@@ -216,6 +217,25 @@ export class LeasePage {
             }
         }
         if (batch.outstanding === 0) this.finishBatch(batch);
+    }
+
+    /**
+     * An item of a tree landed before the tree is complete: booked while the batch is current.
+     * A tree whose units already went back (Lua stopped, the batch given up, the lease gone) is
+     * removed as soon as its root lands, not only once its contents are there.
+     */
+    private landingOne(batch: Batch, item: Item): void {
+        if (this.stopped) {
+            if (!item.Removed) Entity.Spawner.AddItemToRemoveQueue(item);
+            return;
+        }
+        if (this.batch !== batch || this.dead) {
+            if (!item.Removed && item.ParentInventory !== undefined && item.Container !== undefined && !this.services.removals.isPending(item.Container.ID)) {
+                this.services.removals.queue(item, item.Prefab.Identifier.Value, noop);
+            }
+            return;
+        }
+        this.landing.set(item.ID, item);
     }
 
     private landed(batch: Batch, item: Item, placed: boolean): void {
@@ -230,9 +250,15 @@ export class LeasePage {
             return;
         }
         batch.outstanding--;
-        this.landing.delete(item.ID);
+        // The lease counts the whole tree: what landed in it, even if a player already took it
+        // out again (the next reconcile sees the record changed). One tree per batch has contents.
         const inside = nestedItems(item, []);
-        for (const inner of inside) this.landing.delete(inner.ID);
+        const seen = new LuaMap<number, true>();
+        for (const inner of inside) seen.set(inner.ID, true);
+        for (const [id, other] of this.landing) {
+            if (id !== item.ID && !seen.has(id)) inside.push(other);
+        }
+        this.clearLanding();
         if (item.Removed) {
             this.returnUnit(batch.key, batch.exactId, batch.epoch);
             batch.failed++;
@@ -423,6 +449,11 @@ export class LeasePage {
         return ok(true);
     }
 
+    /** Items queued for removal whose unit returns when they are gone, with what they hold. */
+    returningInto(out: LuaMap<number, Item[]>): void {
+        for (const [id, inside] of this.returning) out.set(id, inside);
+    }
+
     /** Item ids queued for removal whose unit returns when they are gone. */
     returningIds(): number[] {
         const ids: number[] = [];
@@ -455,6 +486,17 @@ export class LeasePage {
                 nTaken++;
                 continue;
             }
+            if (!p.item.Removed && this.changed(p)) {
+                // Changed on the page: what goes back is the item as it is now, and it goes.
+                // A record the policy would never store stays in the world as a take.
+                if (this.returnAsItIs(p)) {
+                    dropped[nDropped] = p.item;
+                    nDropped++;
+                } else {
+                    stripMarker(p.item);
+                }
+                continue;
+            }
             if (!p.item.Removed) {
                 dropped[nDropped] = p.item;
                 nDropped++;
@@ -473,6 +515,25 @@ export class LeasePage {
         }
         this.close();
         return dropped;
+    }
+
+    /**
+     * A placed item whose record changed goes with its terminal: what goes back is the item as it
+     * is now (it is removed with what it holds now, removals.ts). Same root key, so no limit can
+     * refuse it. A record the policy would never store (a device put inside) is not stored: the
+     * item is a take and stays. Returns whether it was stored.
+     */
+    private returnAsItIs(p: PlacedItem): boolean {
+        if (this.dead) return true;
+        const blocked = blockedReason(p.item);
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+        else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        if (blocked === undefined) tx.insert(readRecord(p.item), 1);
+        else warn(string.format("a changed %s fell out of its removed terminal and stays: %s", p.key, blocked.message));
+        const result = tx.commit();
+        if (!result.ok) this.fenced(result.code, result.message);
+        return blocked === undefined;
     }
 
     /** Returns what is left and ends the lease. */
