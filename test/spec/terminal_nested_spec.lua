@@ -157,6 +157,33 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
             k:cleanup()
         end)
 
+        it("an edit right before a save is saved once and loads once", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "screwdriver" }, { id = "toolbox", contents = { { id = "crowbar" } } } } },
+                { id = "steel", count = 2 },
+            } })
+            if mode == "server" then k.sim:mpTransition() else k.sim:spTransition() end
+            k.player = mode == "server" and k.clients[1].Character or k.sim.player
+            local before = units(k)
+            local wall = openPage(k)
+            local outer = k:contents(wall, "toolbox")[1]
+            local inner = firstIn(outer, "toolbox")
+            assert(k.sim:moveItem(firstIn(outer, "screwdriver"), k.player.Inventory, nil, k.player))
+            assert(k.sim:moveItem(k:contents(wall, "steel")[1], inner.OwnInventory, nil, k.player))
+            -- the save comes in the same update, before any upkeep saw the edits
+            if mode == "server" then k.sim:mpTransition() else k.sim:spTransition() end
+            k.player = mode == "server" and k.clients[1].Character or k.sim.player
+            k:tick(2)
+            same(before, units(k), "after the reload")
+            -- the screwdriver was saved in the player's inventory; the edited toolbox as an item
+            -- in the terminal, which a page stores as a deposit
+            assert.is_not_nil(carried(k.player, "screwdriver"))
+            k:use(k.player, k:wall())
+            watch(k, before, 60, "page after the reload")
+            walkAway(k, before, "page after the reload")
+            k:cleanup()
+        end)
+
         it("edits at any depth: taken from the third level, put into the second", function()
             local k = K.new({ mode = mode, seed = {
                 { id = "toolbox", contents = { { id = "toolbox", contents = { { id = "crowbar" }, { id = "toolbox", contents = { { id = "screwdriver" } } } } } } },
