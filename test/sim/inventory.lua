@@ -253,16 +253,15 @@ function I.trySwapping(inv, index, item, user, wholeStack)
     -- Failed: everything back where it was (Inventory.TrySwapping, TryPutAndForce).
     for _, it in ipairs(existing) do I.detach(it) end
     for _, it in ipairs(moved) do I.detach(it) end
-    for _, it in ipairs(moved) do
-        local s = other._slots[otherIndex + 1]
+    -- Inventory.ForceToSlot: into the slot, ParentInventory set (its setter sets Container).
+    local function force(target, slot, it)
+        local s = target._slots[slot + 1]
         s[#s + 1] = it
-        it._parentInv = other
+        it._parentInv = target
+        it._containerItem = (not target._isCharacter) and target._owner or nil
     end
-    for _, it in ipairs(existing) do
-        local s = inv._slots[index + 1]
-        s[#s + 1] = it
-        it._parentInv = inv
-    end
+    for _, it in ipairs(moved) do force(other, otherIndex, it) end
+    for _, it in ipairs(existing) do force(inv, index, it) end
     return false
 end
 
