@@ -72,16 +72,19 @@ local function editInside(k, rng, item)
     if holder ~= item then edits.deep = edits.deep + 1 end
     local inventories = holder.OwnInventories
     local inv = inventories[rng(#inventories)]
+    -- the player's character of this round (a new one after every level transition)
+    local who = k.client ~= nil and k.client.Character or k.player
+    if who == nil then return "edit (no character)" end
     if rng(2) == 1 then
         local inner = pick(rng, inv.AllItemsMod)
         if inner == nil then return "edit (empty)" end
-        k.sim:moveItem(inner, k.player.Inventory, nil, k.player)
+        k.sim:moveItem(inner, who.Inventory, nil, who)
         edits.take = edits.take + 1
         return string.format("took %s#%d out of %s#%d", inner.Prefab.Identifier.Value, inner.ID, holder.Prefab.Identifier.Value, holder.ID)
     end
     local other = pick(rng, candidates(k))
     if other == nil or other == holder then return "edit (no candidate)" end
-    k.sim:moveItem(other, inv, nil, k.player)
+    k.sim:moveItem(other, inv, nil, who)
     edits.put = edits.put + 1
     return string.format("put %s#%d into %s#%d", other.Prefab.Identifier.Value, other.ID, holder.Prefab.Identifier.Value, holder.ID)
 end
