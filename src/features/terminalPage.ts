@@ -255,8 +255,12 @@ export class LeasePage {
         const inside = nestedItems(item, []);
         const seen = new LuaMap<number, true>();
         for (const inner of inside) seen.set(inner.ID, true);
+        let nInside = inside.length;
         for (const [id, other] of this.landing) {
-            if (id !== item.ID && !seen.has(id)) inside.push(other);
+            if (id !== item.ID && !seen.has(id)) {
+                inside[nInside] = other;
+                nInside++;
+            }
         }
         this.clearLanding();
         if (item.Removed) {

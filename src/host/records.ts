@@ -60,7 +60,11 @@ export function recordSignature(record: ItemRecord): string {
     let head = string.format("%s|%d|%.2f|%s|%s", record.identifier, record.quality, record.condition, record.stolen ? "s" : "", record.outpost);
     if (record.contents.length === 0) return head;
     const inner: string[] = [];
-    for (const child of record.contents) inner.push(string.format("%d:", child.container) + recordSignature(child.record));
+    let n = 0;
+    for (const child of record.contents) {
+        inner[n] = string.format("%d:", child.container) + recordSignature(child.record);
+        n++;
+    }
     table.sort(inner);
     head = head + "{" + table.concat(inner, ",") + "}";
     return head;
@@ -73,12 +77,18 @@ export function itemSignature(item: Item): string {
 
 /** Every item inside `item`, in every one of its containers, at any depth, appended to `out`. */
 export function nestedItems(item: Item, out: Item[]): Item[] {
+    collectNested(item, out, out.length);
+    return out;
+}
+
+function collectNested(item: Item, out: Item[], n: number): number {
     const inventories = toArray<ItemInventory>(item.OwnInventories);
     for (let c = 0; c < inventories.length; c++) {
         for (const child of toArray<Item>(inventories[c].AllItemsMod)) {
-            out.push(child);
-            nestedItems(child, out);
+            out[n] = child;
+            n++;
+            n = collectNested(child, out, n);
         }
     }
-    return out;
+    return n;
 }
