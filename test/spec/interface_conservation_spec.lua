@@ -72,8 +72,14 @@ local function editInside(k, rng, item)
     if holder ~= item then edits.deep = edits.deep + 1 end
     local inventories = holder.OwnInventories
     local inv = inventories[rng(#inventories)]
-    -- the player's character of this round (a new one after every level transition)
-    local who = k.client ~= nil and k.client.Character or k.player
+    -- a living character of this round (a new one after every level transition, none while
+    -- no client is connected after a server restart)
+    local who
+    for _, c in ipairs(k.sim.clients or {}) do
+        local ch = c.Character
+        if ch ~= nil and not ch.IsDead and not ch.Removed then who = ch end
+    end
+    if who == nil and not k.sim.isServer then who = k.sim.player end
     if who == nil then return "edit (no character)" end
     if rng(2) == 1 then
         local inner = pick(rng, inv.AllItemsMod)
