@@ -170,6 +170,42 @@ function K:totals(identifiers)
     return t
 end
 
+--- The database as a snapshot (Working + leased), read through `dbio backup`.
+K.snapshot = require("interface_kit").snapshot
+
+local function fullKey(identifier) return identifier end
+
+--- Units with their contents, per accounting key: units the database owns (Working + leased,
+--- nested contents included, read from a snapshot) + live items the mod has not booked (see the
+--- header). `keyOf(identifier, conditionPercent)` names the key a unit counts under (default:
+--- its identifier); `keys` lists the keys reported (missing ones are 0).
+function K:units(keys, keyOf)
+    keyOf = keyOf or fullKey
+    local t = {}
+    for _, key in ipairs(keys) do t[key] = 0 end
+    local function add(key, n)
+        if t[key] ~= nil then t[key] = t[key] + n end
+    end
+    local function addRecord(record)
+        add(keyOf(record.identifier, record.condition), 1)
+        for _, child in ipairs(record.contents) do addRecord(child.record) end
+    end
+    local s = assert(self:snapshot())
+    for _, list in ipairs({ s.counts, s.leasedCounts }) do
+        for _, pair in ipairs(list) do add(keyOf(pair[1]:match("^(.*)#%d+$"), 100), pair[2]) end
+    end
+    for _, list in ipairs({ s.exact, s.leasedExact }) do
+        for _, e in ipairs(list) do addRecord(e.record) end
+    end
+    local booked = self:inspect().booked
+    for _, item in ipairs(self.sim:items()) do
+        if not booked[item.ID] and not item.Removed then
+            add(keyOf(item.Prefab.Identifier.Value, item.Condition / item.MaxCondition * 100), 1)
+        end
+    end
+    return t
+end
+
 --- Live items with a lease marker (anywhere).
 function K:marked()
     local out = {}

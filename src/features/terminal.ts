@@ -21,6 +21,7 @@ import { cleanFieldText, cleanSearch } from "./terminalText";
 import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
 import { showLabel } from "./terminalLabel";
 import { interfaceElementAt, TERMINAL_SEARCH_POSITION } from "./interfaceFields";
+import { nestedItems } from "../host/records";
 import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
 import type { SettleReason } from "../host/savePhases";
@@ -81,7 +82,7 @@ export class TerminalFeature implements SessionHost {
     /** Items refused and left in a terminal (shown, not retried until they move). */
     private readonly refusedLeft = new LuaMap<number, true>();
     /** Items queued for removal whose units the database already holds. */
-    private readonly dropping = new LuaMap<number, true>();
+    private readonly dropping = new LuaMap<number, Item[]>();
     private ticks = 0;
 
     constructor(readonly services: HostServices) {
@@ -309,6 +310,12 @@ export class TerminalFeature implements SessionHost {
         else if (!inUse && session.state !== "idle" && session.state !== "clearing") session.close();
         if (inUse && session.state !== "idle") this.applySearch(session, this.searchOf(item));
         session.tick(now);
+        const page = session.page;
+        if (page !== undefined && page.edited) {
+            // A page item changed in the terminal was booked as taken: it is a deposit now.
+            page.edited = false;
+            this.putInto.set(id, true);
+        }
         if (session.state === "open" || session.state === "filling") {
             const upkeeps = (this.sinceSweep.get(id) ?? 0) + 1;
             if (this.putInto.has(id) || upkeeps >= DEPOSIT_SWEEP_EVERY) {
@@ -426,12 +433,12 @@ export class TerminalFeature implements SessionHost {
                 // Page items already queued for removal (one may have been grabbed on its way
                 // back) have their units returned by the lease's close: still booked until gone.
                 if (session.page !== undefined) {
-                    for (const id of session.page.returningIds()) this.dropping.set(id, true);
+                    session.page.returningInto(this.dropping);
                 }
                 // The page items the game dropped out of the removed terminal: their units are
                 // back, so the items go (booked until gone).
                 for (const dropped of session.destroyed()) {
-                    if (this.services.removals.queue(dropped, dropped.Prefab.Identifier.Value, noop)) this.dropping.set(dropped.ID, true);
+                    if (this.services.removals.queue(dropped, dropped.Prefab.Identifier.Value, noop)) this.dropping.set(dropped.ID, nestedItems(dropped, []));
                 }
                 this.sessions.delete(item.ID);
             }
@@ -501,7 +508,8 @@ export class TerminalFeature implements SessionHost {
             if (container !== undefined && terminalKind(container) !== undefined) {
                 // Its units are in the rebuilt database already.
                 if (this.services.removals.queue(item, item.Prefab.Identifier.Value, noop)) {
-                    this.dropping.set(item.ID, true);
+                    // What it holds leaves with it and is in its record (removals.ts).
+                    this.dropping.set(item.ID, nestedItems(item, []));
                     removed++;
                 }
             } else {
@@ -526,16 +534,23 @@ export class TerminalFeature implements SessionHost {
         for (const [, session] of this.sessions) session.close();
     }
 
-    /** Item ids whose units the database holds while the item still exists (tests, other mods). */
+    /**
+     * Item ids whose units the database holds while the item still exists (tests, other mods):
+     * page items (and what they hold), items landing on a page, items on their way back.
+     */
     bookedItems(): LuaTable<number, true> {
         const out = new LuaTable<number, true>();
         for (const [, session] of this.sessions) {
             const page = session.page;
             if (page === undefined) continue;
-            for (const [id] of page.placed) out.set(id, true);
-            for (const id of page.returningIds()) out.set(id, true);
+            page.bookedInto(out);
         }
-        for (const [id] of this.dropping) out.set(id, true);
+        for (const [id, inside] of this.dropping) {
+            out.set(id, true);
+            for (const inner of inside) {
+                if (!inner.Removed) out.set(inner.ID, true);
+            }
+        }
         return out;
     }
 

@@ -11,6 +11,15 @@
  * unit. A removed terminal drops what it holds before the game reports its removal: the page
  * items lying free return their units and are removed.
  *
+ * What goes back is what is there (design.md invariant 8). A player can reach the inventory of an
+ * item lying on the page and change it at any depth: take something out (Item.Drop through
+ * Inventory.ServerEventRead, which no hook can refuse), put something in, or swap a tank
+ * (Barotrauma SharedSource/Items/Inventory.cs, TryPutItem and TrySwapping). A placed item whose
+ * record is no longer the one it was leased with (contents, condition) is booked as taken like
+ * one that left the container, and from then on is an item put into the terminal: the terminal
+ * stores it under the one ingest policy, or refuses it. Until a reconcile sees the change, the
+ * items the lease counts (the placed item and what it held when last checked) stay booked.
+ *
  * Clear: every placed item still in the container is queued for removal; each returns its unit
  * when gone, under the epoch it was placed with. The lease is renewed (epoch + 1) or closed only
  * once nothing is pending, so a late or repeated return is refused by the epoch.
@@ -21,6 +30,8 @@ import type { ItemRecord } from "../core/record";
 import { ok, refuse, Result } from "../core/result";
 import type { HostServices } from "../host/runtime";
 import { spawnRecord } from "../host/spawner";
+import { itemSignature, nestedItems, readRecord, recordSignature } from "../host/records";
+import { blockedReason } from "../host/policy";
 import { problem, warn } from "../host/log";
 import { makeMarker, stripMarker } from "./terminalMarker";
 import type { ViewRow } from "./terminalView";
@@ -34,12 +45,19 @@ export interface PlacedItem {
     readonly key: ItemKey;
     readonly exactId?: number;
     readonly epoch: number;
+    /** The leased record's signature, for an item that can hold others (records.ts). */
+    readonly signature?: string;
+    /** Its condition when it landed (an item without contents changes only there). */
+    readonly condition: number;
+    /** The items inside it whose units the lease counts (what it held when last checked). */
+    inside: Item[];
 }
 
 /** How filling one row ended. */
 export type RowOutcome = "placed" | "skipped" | "full" | "timeout";
 
 interface Batch {
+    readonly record: ItemRecord;
     readonly key: ItemKey;
     readonly exactId?: number;
     readonly startedAt: number;
@@ -69,9 +87,13 @@ function noop(this: void): void {
 export class LeasePage {
     readonly placed = new LuaMap<number, PlacedItem>();
     /** Items queued for removal whose unit returns to Working when they are gone. */
-    private readonly returning = new LuaMap<number, true>();
+    private readonly returning = new LuaMap<number, Item[]>();
     private returningCount = 0;
     private batch: Batch | undefined;
+    /** Items of a tree being spawned that already landed (its contents land on later updates). */
+    private readonly landing = new LuaMap<number, Item>();
+    /** A reconcile booked a changed item as taken: it now waits in the terminal as a deposit. */
+    edited = false;
     /** The lease is gone (rebuild, rollback, closed) or Lua stopped: nothing is booked any more. */
     private dead = false;
     private stopped = false;
@@ -106,9 +128,26 @@ export class LeasePage {
         return this.dead;
     }
 
-    /** Is this item's unit booked by this page (placed, or on its way back)? */
+    /** Is this item's unit booked by this page (placed, landing, or on its way back)? */
     holds(itemId: number): boolean {
-        return this.placed.has(itemId) || this.returning.has(itemId);
+        return this.placed.has(itemId) || this.returning.has(itemId) || this.landing.has(itemId);
+    }
+
+    /** Adds the ids of every item whose unit this page books to `out` (inspect hook). */
+    bookedInto(out: LuaTable<number, true>): void {
+        for (const [id, p] of this.placed) {
+            out.set(id, true);
+            for (const inner of p.inside) {
+                if (!inner.Removed) out.set(inner.ID, true);
+            }
+        }
+        for (const [id, inside] of this.returning) {
+            out.set(id, true);
+            for (const inner of inside) {
+                if (!inner.Removed) out.set(inner.ID, true);
+            }
+        }
+        for (const [id] of this.landing) out.set(id, true);
     }
 
     placedCount(): number {
@@ -161,12 +200,14 @@ export class LeasePage {
             done("skipped");
             return;
         }
-        const batch: Batch = { key: row.key, exactId: row.exactId, startedAt: this.services.now(), epoch: this.epoch, outstanding: n, placed: 0, failed: 0, done };
+        const batch: Batch = { record, key: row.key, exactId: row.exactId, startedAt: this.services.now(), epoch: this.epoch, outstanding: n, placed: 0, failed: 0, done };
         this.batch = batch;
         const marker = this.marker;
         for (let i = 0; i < n; i++) {
             const started = spawnRecord(record, container, marker, (landed) => {
                 this.landed(batch, landed.item, landed.placed);
+            }, (item) => {
+                this.landingOne(batch, item);
             });
             if (!started.ok) {
                 problem("terminal cannot spawn " + record.identifier + ": " + started.message);
@@ -176,6 +217,25 @@ export class LeasePage {
             }
         }
         if (batch.outstanding === 0) this.finishBatch(batch);
+    }
+
+    /**
+     * An item of a tree landed before the tree is complete: booked while the batch is current.
+     * A tree whose units already went back (Lua stopped, the batch given up, the lease gone) is
+     * removed as soon as its root lands, not only once its contents are there.
+     */
+    private landingOne(batch: Batch, item: Item): void {
+        if (this.stopped) {
+            if (!item.Removed) Entity.Spawner.AddItemToRemoveQueue(item);
+            return;
+        }
+        if (this.batch !== batch || this.dead) {
+            if (!item.Removed && item.ParentInventory !== undefined && item.Container !== undefined && !this.services.removals.isPending(item.Container.ID)) {
+                this.services.removals.queue(item, item.Prefab.Identifier.Value, noop);
+            }
+            return;
+        }
+        this.landing.set(item.ID, item);
     }
 
     private landed(batch: Batch, item: Item, placed: boolean): void {
@@ -190,14 +250,33 @@ export class LeasePage {
             return;
         }
         batch.outstanding--;
+        // The lease counts the whole tree: what landed in it, even if a player already took it
+        // out again (the next reconcile sees the record changed). One tree per batch has contents.
+        const inside = nestedItems(item, []);
+        const seen = new LuaMap<number, true>();
+        for (const inner of inside) seen.set(inner.ID, true);
+        let nInside = inside.length;
+        for (const [id, other] of this.landing) {
+            if (id !== item.ID && !seen.has(id)) {
+                inside[nInside] = other;
+                nInside++;
+            }
+        }
+        this.clearLanding();
         if (item.Removed) {
             this.returnUnit(batch.key, batch.exactId, batch.epoch);
             batch.failed++;
         } else if (placed) {
-            this.placed.set(item.ID, { item, key: batch.key, exactId: batch.exactId, epoch: batch.epoch });
+            const canHold = item.OwnInventory !== undefined || batch.record.contents.length > 0;
+            this.placed.set(item.ID, {
+                item, key: batch.key, exactId: batch.exactId, epoch: batch.epoch,
+                signature: canHold ? recordSignature(batch.record) : undefined,
+                condition: item.Condition,
+                inside,
+            });
             batch.placed++;
         } else {
-            this.queueReturn(item, batch.key, batch.exactId, batch.epoch);
+            this.queueReturn(item, batch.key, batch.exactId, batch.epoch, []);
             batch.failed++;
         }
         if (batch.outstanding === 0) this.finishBatch(batch);
@@ -205,6 +284,7 @@ export class LeasePage {
 
     private finishBatch(batch: Batch): void {
         if (this.batch === batch) this.batch = undefined;
+        this.clearLanding();
         batch.done(batch.failed > 0 ? "full" : "placed");
     }
 
@@ -213,6 +293,7 @@ export class LeasePage {
         const batch = this.batch;
         if (batch === undefined || now - batch.startedAt <= SPAWN_TIMEOUT) return;
         this.batch = undefined;
+        this.abandonLanding();
         const missing = batch.outstanding;
         if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
         else this.returnUnits(batch.key, missing, batch.epoch);
@@ -220,7 +301,8 @@ export class LeasePage {
         batch.done("timeout");
     }
 
-    private queueReturn(item: Item, key: ItemKey, exactId: number | undefined, epoch: number): void {
+    /** `inside`: the items in it that its record counts (removed with it, see removals.ts). */
+    private queueReturn(item: Item, key: ItemKey, exactId: number | undefined, epoch: number, inside: Item[]): void {
         const id = item.ID;
         const queued = this.services.removals.queue(item, key, () => {
             if (this.returning.has(id)) {
@@ -230,7 +312,7 @@ export class LeasePage {
             this.returnUnit(key, exactId, epoch);
         });
         if (queued) {
-            this.returning.set(id, true);
+            this.returning.set(id, inside);
             this.returningCount++;
         }
     }
@@ -257,9 +339,37 @@ export class LeasePage {
         problem("terminal return refused: " + message);
     }
 
+    /** A tree given up while landing (its units go back): what already landed is removed again. */
+    private abandonLanding(): void {
+        for (const [, item] of this.landing) {
+            const parent = item.Container;
+            const isRoot = parent === undefined || !this.landing.has(parent.ID);
+            if (isRoot && !item.Removed) this.services.removals.queue(item, item.Prefab.Identifier.Value, noop);
+        }
+        this.clearLanding();
+    }
+
+    private clearLanding(): void {
+        for (const [id] of this.landing) this.landing.delete(id);
+    }
+
+    /**
+     * Is `p` (still in the container) no longer what it was leased as? Its condition, for an item
+     * that holds nothing; its whole record, for one that can hold others. An unchanged holder's
+     * contents are noted again (a tank swapped for an identical one is the same record).
+     */
+    private changed(p: PlacedItem): boolean {
+        const item = p.item;
+        if (p.signature === undefined) return item.Condition !== p.condition;
+        if (itemSignature(item) !== p.signature) return true;
+        p.inside = nestedItems(item, []);
+        return false;
+    }
+
     /**
      * Books what players did: placed items that left `container` are consumed from the lease and
-     * lose their marker. Returns how many were taken.
+     * lose their marker, and so are placed items still in it whose record changed (they are
+     * deposits from now on: `edited` is set). Returns how many were taken.
      */
     reconcile(container: Inventory): number {
         if (this.dead) return 0;
@@ -268,7 +378,15 @@ export class LeasePage {
         for (const [, p] of this.placed) {
             // Still in the container is the common case: one property read per item.
             const item = p.item;
-            if (item.ParentInventory !== container && !item.Removed) { taken[nTaken] = p; nTaken++; }
+            if (item.Removed) continue;
+            if (item.ParentInventory !== container) {
+                taken[nTaken] = p;
+                nTaken++;
+            } else if (this.changed(p)) {
+                taken[nTaken] = p;
+                nTaken++;
+                this.edited = true;
+            }
         }
         if (taken.length === 0) return 0;
         table.sort(taken, (a, b) => a.item.ID < b.item.ID);
@@ -320,7 +438,7 @@ export class LeasePage {
             if (p.item.Removed) {
                 this.returnUnit(p.key, p.exactId, p.epoch);
             } else {
-                this.queueReturn(p.item, p.key, p.exactId, p.epoch);
+                this.queueReturn(p.item, p.key, p.exactId, p.epoch, p.inside);
             }
         }
     }
@@ -333,6 +451,11 @@ export class LeasePage {
         const lease = this.services.store.lease(this.leaseId);
         if (lease !== undefined) this.epoch = lease.epoch;
         return ok(true);
+    }
+
+    /** Items queued for removal whose unit returns when they are gone, with what they hold. */
+    returningInto(out: LuaMap<number, Item[]>): void {
+        for (const [id, inside] of this.returning) out.set(id, inside);
     }
 
     /** Item ids queued for removal whose unit returns when they are gone. */
@@ -367,6 +490,17 @@ export class LeasePage {
                 nTaken++;
                 continue;
             }
+            if (!p.item.Removed && this.changed(p)) {
+                // Changed on the page: what goes back is the item as it is now, and it goes.
+                // A record the policy would never store stays in the world as a take.
+                if (this.returnAsItIs(p)) {
+                    dropped[nDropped] = p.item;
+                    nDropped++;
+                } else {
+                    stripMarker(p.item);
+                }
+                continue;
+            }
             if (!p.item.Removed) {
                 dropped[nDropped] = p.item;
                 nDropped++;
@@ -387,6 +521,25 @@ export class LeasePage {
         return dropped;
     }
 
+    /**
+     * A placed item whose record changed goes with its terminal: what goes back is the item as it
+     * is now (it is removed with what it holds now, removals.ts). Same root key, so no limit can
+     * refuse it. A record the policy would never store (a device put inside) is not stored: the
+     * item is a take and stays. Returns whether it was stored.
+     */
+    private returnAsItIs(p: PlacedItem): boolean {
+        if (this.dead) return true;
+        const blocked = blockedReason(p.item);
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+        else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        if (blocked === undefined) tx.insert(readRecord(p.item), 1);
+        else warn(string.format("a changed %s fell out of its removed terminal and stays: %s", p.key, blocked.message));
+        const result = tx.commit();
+        if (!result.ok) this.fenced(result.code, result.message);
+        return blocked === undefined;
+    }
+
     /** Returns what is left and ends the lease. */
     close(): void {
         this.services.leaseOwners.delete(this.owner);
@@ -400,6 +553,7 @@ export class LeasePage {
     forget(): void {
         this.dead = true;
         this.batch = undefined;
+        this.clearLanding();
         this.services.leaseOwners.delete(this.owner);
     }
 
@@ -414,6 +568,7 @@ export class LeasePage {
         const batch = this.batch;
         if (batch === undefined) return;
         this.batch = undefined;
+        this.abandonLanding();
         if (batch.outstanding > 0 && !this.dead) {
             if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
             else this.returnUnits(batch.key, batch.outstanding, batch.epoch);
@@ -434,6 +589,7 @@ export class LeasePage {
             else this.returnUnits(batch.key, batch.outstanding, batch.epoch);
         }
         this.batch = undefined;
+        this.clearLanding();
         this.stopped = true;
     }
 }

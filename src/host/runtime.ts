@@ -75,6 +75,13 @@ export function startHost(): HostServices {
         removals.clear();
         transfer.reset();
     });
+    // A player puts nothing into an item on its way out (removals.ts). Players' puts name them
+    // (Inventory.ServerEventRead passes sender.Character); the spawner's and the mod's own do not
+    // and are left alone. Returns nothing unless it refuses: the last non-nil result of all
+    // inventoryPutItem hooks decides (LuaCs Hook.Call).
+    addHook("inventoryPutItem", HOOK + "removals", (inventory: Inventory, _item: Item, user: Character | undefined) => {
+        if (inventory !== undefined && user !== undefined && user !== null && removals.refusesPut(inventory)) return true;
+    });
     addHook("item.removed", HOOK + "removals", (item: Item) => {
         removals.onItemRemoved(item, Submarine.Unloading === true);
     });

@@ -51,15 +51,20 @@ export function canSpawn(record: ItemRecord): Result<true> {
     return ok(true);
 }
 
+/** Called for every item of a tree as it lands (the root first), before the tree is complete. */
+export type OnLanded = (this: void, item: Item) => void;
+
 /**
  * Spawns `record` into `target`. `marker`, if given, is added as a tag to the root item (leased
- * items carry their lease marker into the save). `done` runs once, after the whole tree landed.
+ * items carry their lease marker into the save). `done` runs once, after the whole tree landed;
+ * `onItem`, if given, for each item of the tree as it lands (contents land on later updates).
  */
 export function spawnRecord(
     record: ItemRecord,
     target: Inventory,
     marker: string | undefined,
     done: (this: void, result: SpawnResult) => void,
+    onItem?: OnLanded,
 ): Result<true> {
     const check = canSpawn(record);
     if (!check.ok) return check;
@@ -74,14 +79,15 @@ export function spawnRecord(
             done({ item, placed: false, strayChildren: 0 });
             return;
         }
+        if (onItem !== undefined && record.contents.length > 0) onItem(item);
         spawnContents(item, record, (stray) => {
             done({ item, placed: true, strayChildren: stray });
-        });
+        }, onItem);
     }));
     return ok(true);
 }
 
-function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, stray: number) => void): void {
+function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, stray: number) => void, onItem?: OnLanded): void {
     if (record.contents.length === 0) {
         finished(0);
         return;
@@ -94,6 +100,7 @@ function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, 
         const prefab = prefabFor(child.record.identifier)!;
         const landed = guarded(SPAWN_CALLBACK + child.record.identifier, (item: Item): void => {
             applyUnitData(item, child.record);
+            if (onItem !== undefined) onItem(item);
             if (inventory === undefined || item.ParentInventory !== inventory) {
                 stray++;
                 warn(string.format("a %s could not go back into its %s and lies beside it", child.record.identifier, record.identifier));
@@ -105,7 +112,7 @@ function spawnContents(parent: Item, record: ItemRecord, finished: (this: void, 
                 stray += innerStray;
                 outstanding--;
                 if (outstanding === 0) finished(stray);
-            });
+            }, onItem);
         });
         if (inventory !== undefined) {
             Entity.Spawner.AddItemToSpawnQueue(prefab, inventory, absoluteCondition(prefab, child.record.condition), child.record.quality, landed);

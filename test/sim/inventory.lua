@@ -191,12 +191,78 @@ function I.tryPutSlot(inv, item, i, allowSwapping, allowCombine, user, ignoreCon
     for j = 1, #stack do
         if stack[j] == item then return false end
     end
-    if not I.canBePutInSlot(inv, item, i, ignoreCondition) then
-        -- Swapping and combining are not simulated: an occupied, incompatible slot refuses.
-        return false
+    if I.canBePutInSlot(inv, item, i, ignoreCondition) then
+        I.putItem(inv, item, i, user, true)
+        return true
     end
-    I.putItem(inv, item, i, user, true)
-    return true
+    -- Inventory.TryPutItem(item, i, allowSwapping, allowCombine, user) (Barotrauma
+    -- SharedSource/Items/Inventory.cs): an occupied slot that does not take the item swaps when
+    -- allowed and the item comes from an inventory. Dropped onto an item whose own container
+    -- holds one item per slot (a diving suit's tank, a gun's magazine), it swaps with what that
+    -- container holds in its slot 0; otherwise with the slot's whole stack, then with one item.
+    -- (Item.Combine, tried first when allowCombine, is not simulated.)
+    if #stack > 0 and item._parentInv ~= nil and allowSwapping then
+        local inSlot = stack[1]
+        local sub = inSlot._ownInvs[1]
+        if sub ~= nil and item._parentInv ~= sub and sub._container._maxStackSize == 1
+            and I.trySwapping(sub, 0, item, user, false) then
+            return true
+        end
+        return I.trySwapping(inv, i, item, user, true) or I.trySwapping(inv, i, item, user, false)
+    end
+    return false
+end
+
+local function removeRaw(inv, slot, item)
+    local stack = inv._slots[slot + 1]
+    for j = #stack, 1, -1 do
+        if stack[j] == item then table.remove(stack, j) end
+    end
+end
+
+--- Inventory.TrySwapping (Inventory.cs), for inventories without equipment slots: the items
+--- leave both slots without a put (ItemSlot.RemoveItem, no hook), then what was in the slot goes
+--- where the moved item was and the moved item into the slot, each through TryPutItem (so the
+--- inventoryPutItem hook fires for both). If either put fails, both go back where they were.
+--- The inventoryItemSwap hook runs first: any boolean it returns is the result, nothing moves.
+function I.trySwapping(inv, index, item, user, wholeStack)
+    if item == nil or item._parentInv == nil or #inv._slots[index + 1] == 0 then return false end
+    local veto = inv._world:hook("inventoryItemSwap", inv, item, user, index, wholeStack)
+    if veto == true or veto == false then return veto end
+    local other = item._parentInv
+    local otherIndex = I.findIndex(other, item)
+    if otherIndex < 0 then return false end
+    local existing, moved = {}, {}
+    if wholeStack then
+        for _, it in ipairs(inv._slots[index + 1]) do existing[#existing + 1] = it end
+        for _, it in ipairs(other._slots[otherIndex + 1]) do moved[#moved + 1] = it end
+    else
+        existing[1] = inv._slots[index + 1][1]
+        moved[1] = item
+    end
+    for _, it in ipairs(existing) do removeRaw(inv, index, it) end
+    for _, it in ipairs(moved) do removeRaw(other, otherIndex, it) end
+    local ok = true
+    for _, it in ipairs(existing) do
+        if ok and not I.tryPutSlot(other, it, otherIndex, false, false, user, false) then ok = false end
+    end
+    for _, it in ipairs(moved) do
+        if ok and not I.tryPutSlot(inv, it, index, false, false, user, false) then ok = false end
+    end
+    if ok then return true end
+    -- Failed: everything back where it was (Inventory.TrySwapping, TryPutAndForce).
+    for _, it in ipairs(existing) do I.detach(it) end
+    for _, it in ipairs(moved) do I.detach(it) end
+    -- Inventory.ForceToSlot: into the slot, ParentInventory set (its setter sets Container).
+    local function force(target, slot, it)
+        local s = target._slots[slot + 1]
+        s[#s + 1] = it
+        it._parentInv = target
+        it._containerItem = (not target._isCharacter) and target._owner or nil
+    end
+    for _, it in ipairs(moved) do force(other, otherIndex, it) end
+    for _, it in ipairs(existing) do force(inv, index, it) end
+    return false
 end
 
 --- Where an item in an inventory is: its root holder's position and submarine.

@@ -1,12 +1,14 @@
 -- Randomized conservation: random sequences of puts into interfaces, API ingests and extracts,
 -- spawn/placement/removal faults and lifecycle events (save, end without save, server restart,
--- Lua reload). After every step, for every identifier: units the database owns (Working +
--- leased, nested contents included) + live units in the world is the constant it started with.
+-- Lua reload), and edits inside an item in the update after an interface accepted it (something
+-- taken out of it or put into it, at any depth, in any of its containers). After every step, for
+-- every identifier: units the database owns (Working + leased, nested contents included) + live
+-- units in the world is the constant it started with.
 -- At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays it.
 local K = require("interface_kit")
 
-local IDS = { "steel", "copper", "plastic", "wrench", "toolbox", "screwdriver", "crowbar", "smg", "smgmagazine", "smground" }
+local IDS = { "steel", "copper", "plastic", "wrench", "toolbox", "screwdriver", "crowbar", "smg", "smgmagazine", "smground", "twinbox" }
 local SEQUENCES = tonumber(os.getenv("DBIO_SEQUENCES") or "") or 200
 local STEPS = 30
 
@@ -14,6 +16,8 @@ local function sub()
     return K.defaultSub({ extra = {
         { id = "smg", inside = "cab", contents = { { id = "smgmagazine", contents = { { id = "smground", count = 4 } } } } },
         { id = "toolbox", inside = "cab", contents = { { id = "steel", count = 2 }, { id = "wrench", condition = 30 } } },
+        { id = "twinbox", inside = "cab", contents = { { id = "toolbox", container = 1, contents = { { id = "screwdriver" } } },
+            { id = "copper", container = 2 }, { id = "wrench", container = 2 } } },
     } })
 end
 
@@ -41,6 +45,54 @@ local function describeTotals(t)
     local parts = {}
     for _, id in ipairs(IDS) do parts[#parts + 1] = id .. "=" .. tostring(t[id]) end
     return table.concat(parts, " ")
+end
+
+--- `item` and everything inside it, at any depth.
+local function tree(item, out)
+    out = out or {}
+    out[#out + 1] = item
+    for _, inv in ipairs(item.OwnInventories) do
+        for _, it in ipairs(inv.AllItemsMod) do tree(it, out) end
+    end
+    return out
+end
+
+-- Edits inside items an interface had just accepted (printed with the seed).
+local edits = { take = 0, put = 0, deep = 0 }
+
+--- A player reaches into `item` (just accepted by an interface, leaving on the next update):
+--- takes something out of one of its containers at any depth, or puts a cabinet item in.
+local function editInside(k, rng, item)
+    local holders = {}
+    for _, it in ipairs(tree(item)) do
+        if it.OwnInventory ~= nil and not it.Removed then holders[#holders + 1] = it end
+    end
+    if #holders == 0 then return "edit (nothing)" end
+    local holder = pick(rng, holders)
+    if holder ~= item then edits.deep = edits.deep + 1 end
+    local inventories = holder.OwnInventories
+    local inv = inventories[rng(#inventories)]
+    -- a living character of this round (a new one after every level transition, none while
+    -- no client is connected after a server restart)
+    local who
+    for _, c in ipairs(k.sim.clients or {}) do
+        local ch = c.Character
+        if ch ~= nil and not ch.IsDead and not ch.Removed then who = ch end
+    end
+    if who == nil and not k.sim.isServer then who = k.sim.player end
+    if who == nil then return "edit (no character)" end
+    if rng(2) == 1 then
+        local inner = pick(rng, inv.AllItemsMod)
+        if inner == nil then return "edit (empty)" end
+        k.sim:moveItem(inner, who.Inventory, nil, who)
+        edits.take = edits.take + 1
+        return string.format("took %s#%d out of %s#%d", inner.Prefab.Identifier.Value, inner.ID, holder.Prefab.Identifier.Value, holder.ID)
+    end
+    local other = pick(rng, candidates(k))
+    if other == nil or other == holder then return "edit (no candidate)" end
+    k.sim:moveItem(other, inv, nil, who)
+    edits.put = edits.put + 1
+    return string.format("put %s#%d into %s#%d", other.Prefab.Identifier.Value, other.ID, holder.Prefab.Identifier.Value, holder.ID)
 end
 
 local function runSequence(seed, log)
@@ -74,6 +126,11 @@ local function runSequence(seed, log)
             if item then
                 what = string.format("put %s#%d into %s", item.Prefab.Identifier.Value, item.ID, device)
                 k:put(item, device)
+                if item.OwnInventory ~= nil and rng(2) == 1 then
+                    -- the interface accepts it on this update; the player reaches in before it goes
+                    k:tick(1)
+                    what = what .. "; " .. editInside(k, rng, item)
+                end
             else
                 what = "put (nothing left)"
             end
@@ -129,5 +186,7 @@ describe("interface conservation", function()
         for i = 0, runs - 1 do
             runSequence(base + i, {})
         end
+        print(string.format("interface conservation: edits inside accepted items: %d taken out, %d put in; %d below the top level",
+            edits.take, edits.put, edits.deep))
     end)
 end)

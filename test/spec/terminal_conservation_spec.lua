@@ -1,14 +1,15 @@
 -- Randomized conservation: random sequences of terminal actions by three players on two wall
 -- terminals and a handheld one (open, take, drop, deposit, page, sort, search, close, power,
--- death, terminal removal, faults) plus lifecycle events. After every step, for every
--- identifier: units the database holds (Working + leased) + live items not booked by the mod
--- (see test/terminal_kit.lua: a leased unit sitting in a terminal counts once, via its lease)
--- equals the expected total. The expected total changes only through a rollback (back to the
+-- death, terminal removal, faults, and edits inside page items at any depth: taking an item out
+-- of a toolbox or a suit on the page, putting one in, swapping) plus lifecycle events. After
+-- every step, for every identifier: units the database holds (Working + leased, nested contents
+-- included) + live items not booked by the mod (see test/terminal_kit.lua: a leased unit sitting
+-- in a terminal counts once, via its lease) equals the expected total. The expected total changes only through a rollback (back to the
 -- total at the last save). At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays one run.
 local K = require("terminal_kit")
 
-local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit" }
+local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
 local RUNS = 200
 local STEPS = 100
 
@@ -18,16 +19,33 @@ local function sum(t)
     return n
 end
 
+-- Edits inside page items performed over a run (printed with the seed).
+local edits = { take = 0, put = 0, page = 0, deep = 0 }
+
+--- `item` and everything inside it, at any depth.
+local function tree(item, out)
+    out = out or {}
+    out[#out + 1] = item
+    for _, inv in ipairs(item.OwnInventories) do
+        for _, it in ipairs(inv.AllItemsMod) do tree(it, out) end
+    end
+    return out
+end
+
 local function runOnce(seed)
     math.randomseed(seed)
     local rnd = math.random
     local k = K.new({ players = { "Alice", "Bob", "Carol" }, seed = {
         { id = "steel", count = 30 }, { id = "copper", count = 10 }, { id = "wrench", count = 3 },
-        { id = "wrench", condition = 40 }, { id = "antibleeding1", count = 12 }, { id = "fpgacircuit", count = 4 } } })
+        { id = "wrench", condition = 40 }, { id = "antibleeding1", count = 12 }, { id = "fpgacircuit", count = 4 },
+        { id = "toolbox", contents = { { id = "screwdriver" }, { id = "toolbox", contents = { { id = "crowbar" }, { id = "toolbox", contents = { { id = "screwdriver" } } } } } } },
+        { id = "toolbox", contents = { { id = "crowbar", condition = 60 } } },
+        { id = "divingsuit", contents = { { id = "oxygentank" } } },
+        { id = "oxygentank", condition = 0 }, { id = "screwdriver", count = 2 } } })
     k.sim:mpTransition()
     local players = {}
     for i, c in ipairs(k.clients) do players[i] = c.Character end
-    local expected = k:totals(IDS)
+    local expected = k:units(IDS)
     -- saved and expected are separate tables: removeTerminal lowers expected in place, and that
     -- loss must not leak into the total at the last save (a rollback brings those units back).
     local function copy(t) local c = {} for id, n in pairs(t) do c[id] = n end return c end
@@ -46,6 +64,52 @@ local function runOnce(seed)
         return c[rnd(#c)]
     end
     local log = {}
+    --- A page item that can hold others, then one item of its tree (itself or one inside it, at
+    --- any depth) that can hold others.
+    local function holderOnPage(t)
+        local holders = {}
+        for _, it in ipairs(k:contents(t)) do
+            if it.OwnInventory ~= nil then holders[#holders + 1] = it end
+        end
+        if #holders == 0 then return nil end
+        local chosen = {}
+        for _, it in ipairs(tree(holders[rnd(#holders)])) do
+            if it.OwnInventory ~= nil then chosen[#chosen + 1] = it end
+        end
+        return chosen[rnd(#chosen)]
+    end
+    local function edit(p)
+        local ts = terminals()
+        local t = ts[rnd(#ts)]
+        local holder = holderOnPage(t)
+        if holder == nil then return "edit-none" end
+        if holder.Container ~= t then edits.deep = edits.deep + 1 end
+        local r = rnd(3)
+        if r == 1 then
+            -- take something out of it
+            local inside = holder.OwnInventory.AllItemsMod
+            if #inside == 0 then return "edit-empty" end
+            k.sim:moveItem(inside[rnd(#inside)], p.Inventory, nil, p)
+            edits.take = edits.take + 1
+            return "edit-take"
+        elseif r == 2 then
+            -- put one of the player's items in, into a random slot (an occupied one swaps)
+            local inv = p.Inventory.AllItemsMod
+            if #inv == 0 then return "edit-put-none" end
+            local it = inv[rnd(#inv)]
+            if it.Prefab.Identifier.Value == "databaseterminal" then return "edit-put-skip" end
+            k.sim:moveItem(it, holder.OwnInventory, rnd(holder.OwnInventory.Capacity) - 1, p)
+            edits.put = edits.put + 1
+            return "edit-put"
+        else
+            -- put another page item in
+            local other = anyItemIn(t)
+            if other == nil or other == holder then return "edit-page-none" end
+            k.sim:moveItem(other, holder.OwnInventory, nil, p)
+            edits.page = edits.page + 1
+            return "edit-page"
+        end
+    end
     local actions = {
         function(p) local ts = terminals() local t = ts[rnd(#ts)] if t.Prefab.Identifier.Value == "databaseterminal" then k.sim:moveItem(t, p.Inventory, nil, p) return "hold" end k.sim:select(p, t) return "select" end,
         function(p) k.sim:deselect(p) return "deselect" end,
@@ -69,6 +133,7 @@ local function runOnce(seed)
         function() k.sim.faults.failPut = rnd() < 0.5 and function(item) return item.Prefab.Identifier.Value == "copper" end or nil return "faultPut" end,
         function() k.sim.faults.dropSpawn = rnd() < 0.3 and function(id) return id == "antibleeding1" end or nil return "faultSpawn" end,
         function(p) local h = k:handheld() if h and p.Inventory:FindIndex(h) >= 0 then k.sim:moveItem(h, k:find("storagecabinet", 2).OwnInventory, nil, p) end return "stowHandheld" end,
+        edit, edit, edit,
     }
     -- The game saves no dead character's inventory: before a round ends, a body's items are put
     -- on the floor (as a crew would) so the accounting stays exact across the save.
@@ -90,7 +155,7 @@ local function runOnce(seed)
             emptyBodies()
             k.sim:mpTransition()
             for i, c in ipairs(k.clients) do players[i] = c.Character end
-            saved = k:totals(IDS)
+            saved = k:units(IDS)
             what = "mpTransition"
         elseif r <= 3 then
             k.sim.faults.failPut, k.sim.faults.dropSpawn = nil, nil
@@ -126,7 +191,7 @@ local function runOnce(seed)
             end
         end
         log[#log + 1] = what
-        local got = k:totals(IDS)
+        local got = k:units(IDS)
         for _, id in ipairs(IDS) do
             if got[id] ~= expected[id] then
                 error(string.format("seed %d step %d (%s): %s is %d, expected %d; steps: %s", seed, step, what, id, got[id], expected[id], table.concat(log, ",")))
@@ -146,7 +211,7 @@ local function runOnce(seed)
     end
     k:tick(60 * 6)
     k:quiet()
-    local got = k:totals(IDS)
+    local got = k:units(IDS)
     for _, id in ipairs(IDS) do
         if got[id] ~= expected[id] then
             error(string.format("seed %d at rest: %s is %d, expected %d", seed, id, got[id], expected[id]))
@@ -174,5 +239,7 @@ describe("terminal conservation (randomized)", function()
         for i = 0, runs - 1 do
             runOnce(base + i)
         end
+        print(string.format("terminal conservation: edits inside page items: %d taken out, %d put in or swapped, %d page items put in; %d below the top level",
+            edits.take, edits.put, edits.page, edits.deep))
     end)
 end)

@@ -1,0 +1,207 @@
+-- What a player can do inside an item lying on a terminal page, and what goes back.
+--
+-- The game lets a player reach the inventory of a container item that sits in an open container:
+-- its sub-inventory opens from the slot (Barotrauma ClientSource/Items/Inventory.cs,
+-- highlightedSubInventorySlots / UpdateSubInventory), the server applies the new contents through
+-- Inventory.ServerEventRead (items left out are dropped with Item.Drop, items added go in with
+-- TryPutItem(item, slot, allowSwapping: true, allowCombine: true)), and an item dropped onto an
+-- item whose container holds one item per slot (a diving suit's tank) swaps with it
+-- (SharedSource/Items/Inventory.cs, TryPutItem and TrySwapping). So a page item's contents can
+-- change at any depth while the page is open.
+--
+-- Each spec counts units per key (database Working + leased with nested contents, plus live items
+-- the mod has not booked, see test/terminal_kit.lua) before, on every update while it happens,
+-- and after the page went back; both modes.
+local K = require("terminal_kit")
+
+local function tankKey(identifier, condition)
+    if identifier ~= "oxygentank" then return identifier end
+    if condition >= 99.99 then return "tank:full" end
+    if condition <= 0.01 then return "tank:empty" end
+    return "tank:part"
+end
+
+local KEYS = { "toolbox", "screwdriver", "crowbar", "steel", "divingsuit", "tank:full", "tank:empty", "tank:part" }
+
+local function show(t)
+    local parts = {}
+    for _, key in ipairs(KEYS) do parts[#parts + 1] = key .. "=" .. tostring(t[key]) end
+    return table.concat(parts, " ")
+end
+
+local function units(k) return k:units(KEYS, tankKey) end
+
+local function same(expected, got, label)
+    for _, key in ipairs(KEYS) do
+        if expected[key] ~= got[key] then
+            error(string.format("%s: %s is %d, expected %d\n expected %s\n got      %s", label, key, got[key], expected[key], show(expected), show(got)), 2)
+        end
+    end
+end
+
+--- Ticks `n` updates, counting after each.
+local function watch(k, expected, n, label)
+    for i = 1, n do
+        k:tick(1)
+        same(expected, units(k), string.format("%s, update %d", label, i))
+    end
+end
+
+local function firstIn(item, identifier)
+    for _, inv in ipairs(item.OwnInventories) do
+        for _, it in ipairs(inv.AllItemsMod) do
+            if identifier == nil or it.Prefab.Identifier.Value == identifier then return it end
+        end
+    end
+end
+
+--- Opens the wall terminal's page for the player and waits until it stands.
+local function openPage(k)
+    local wall = k:wall()
+    k:use(k.player, wall)
+    k:settle(wall)
+    k:quiet()
+    return wall
+end
+
+--- The player walks away; the page goes back. Counts on every update meanwhile.
+local function walkAway(k, expected, label)
+    k.sim:deselect(k.player)
+    watch(k, expected, 90, label .. " (walking away)")
+    k:quiet()
+    same(expected, units(k), label .. " (after)")
+    assert.are.same({}, k:marked())
+    local clean, report = k:verifyClean()
+    assert.is_true(clean, report)
+    assert.are.same({}, k.sim.errors)
+end
+
+local function carried(character, identifier)
+    for _, it in ipairs(character.Inventory.AllItemsMod) do
+        if it.Prefab.Identifier.Value == identifier then return it end
+    end
+end
+
+for _, mode in ipairs({ "server", "singleplayer" }) do
+    describe("items inside page items (" .. mode .. ")", function()
+        it("a page with nested items is counted once on every update while it lands", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "toolbox", contents = { { id = "screwdriver" }, { id = "toolbox", contents = { { id = "crowbar" } } } } } } },
+                { id = "steel", count = 3 },
+            } })
+            local before = units(k)
+            assert.are.equal(3, before.toolbox)
+            k:use(k.player, k:wall())
+            watch(k, before, 60, "landing")
+            k:quiet()
+            assert.are.equal(1, k:count(k:wall(), "toolbox"))
+            walkAway(k, before, "nested page")
+            k:cleanup()
+        end)
+
+        it("a screwdriver taken out of a toolbox on the page exists once after the page went back", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "screwdriver" }, { id = "crowbar", condition = 70 } } },
+            } })
+            local before = units(k)
+            local wall = openPage(k)
+            local box = k:contents(wall, "toolbox")[1]
+            local screwdriver = firstIn(box, "screwdriver")
+            assert(k.sim:moveItem(screwdriver, k.player.Inventory, nil, k.player))
+            watch(k, before, 30, "taken out")
+            walkAway(k, before, "taken out")
+            assert.is_not_nil(carried(k.player, "screwdriver"))
+            -- the database keeps the toolbox as it really is: the crowbar only
+            local exact = k:api().exactEntries("default")
+            assert.are.equal(1, #exact)
+            assert.are.equal("toolbox", exact[1].record.identifier)
+            assert.are.equal(1, #exact[1].record.contents)
+            assert.are.equal("crowbar", exact[1].record.contents[1].record.identifier)
+            k:cleanup()
+        end)
+
+        it("a page's steel put into a toolbox on the page is kept", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "screwdriver" } } },
+                { id = "steel", count = 5 },
+            } })
+            local before = units(k)
+            local wall = openPage(k)
+            local box = k:contents(wall, "toolbox")[1]
+            local steel = k:contents(wall, "steel")[1]
+            assert(k.sim:moveItem(steel, box.OwnInventory, nil, k.player))
+            assert.are.equal(box.OwnInventory, steel.ParentInventory)
+            watch(k, before, 30, "steel put in")
+            walkAway(k, before, "steel put in")
+            assert.are.equal(4, k:api().amount("default", "steel"))
+            k:cleanup()
+        end)
+
+        it("swapping an empty tank into a diving suit on the page is no refill", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "divingsuit", contents = { { id = "oxygentank" } } },
+            } })
+            local empty = k.sim:spawnNow("oxygentank", { condition = 0, inventory = k.player.Inventory })
+            local before = units(k)
+            assert.are.equal(1, before["tank:full"])
+            assert.are.equal(1, before["tank:empty"])
+            local wall = openPage(k)
+            local suit = k:contents(wall, "divingsuit")[1]
+            local full = firstIn(suit, "oxygentank")
+            -- the player drops the empty tank onto the suit: the game swaps the tanks
+            assert(k.sim:moveItem(empty, wall.OwnInventory, wall.OwnInventory:FindIndex(suit), k.player))
+            assert.are.equal(suit.OwnInventory, empty.ParentInventory)
+            assert.are.equal(k.player.Inventory, full.ParentInventory)
+            watch(k, before, 30, "tank swapped")
+            walkAway(k, before, "tank swapped")
+            k:cleanup()
+        end)
+
+        it("an edit right before a save is saved once and loads once", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "screwdriver" }, { id = "toolbox", contents = { { id = "crowbar" } } } } },
+                { id = "steel", count = 2 },
+            } })
+            if mode == "server" then k.sim:mpTransition() else k.sim:spTransition() end
+            k.player = mode == "server" and k.clients[1].Character or k.sim.player
+            local before = units(k)
+            local wall = openPage(k)
+            local outer = k:contents(wall, "toolbox")[1]
+            local inner = firstIn(outer, "toolbox")
+            assert(k.sim:moveItem(firstIn(outer, "screwdriver"), k.player.Inventory, nil, k.player))
+            assert(k.sim:moveItem(k:contents(wall, "steel")[1], inner.OwnInventory, nil, k.player))
+            -- the save comes in the same update, before any upkeep saw the edits
+            if mode == "server" then k.sim:mpTransition() else k.sim:spTransition() end
+            k.player = mode == "server" and k.clients[1].Character or k.sim.player
+            k:tick(2)
+            same(before, units(k), "after the reload")
+            -- the screwdriver was saved in the player's inventory; the edited toolbox as an item
+            -- in the terminal, which a page stores as a deposit
+            assert.is_not_nil(carried(k.player, "screwdriver"))
+            k:use(k.player, k:wall())
+            watch(k, before, 60, "page after the reload")
+            walkAway(k, before, "page after the reload")
+            k:cleanup()
+        end)
+
+        it("edits at any depth: taken from the third level, put into the second", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "toolbox", contents = { { id = "crowbar" }, { id = "toolbox", contents = { { id = "screwdriver" } } } } } } },
+                { id = "steel", count = 2 },
+            } })
+            local before = units(k)
+            local wall = openPage(k)
+            local outer = k:contents(wall, "toolbox")[1]
+            local middle = firstIn(outer, "toolbox")
+            local inner = firstIn(middle, "toolbox")
+            local screwdriver = firstIn(inner, "screwdriver")
+            assert(k.sim:moveItem(screwdriver, k.player.Inventory, nil, k.player))
+            local steel = k:contents(wall, "steel")[1]
+            assert(k.sim:moveItem(steel, middle.OwnInventory, nil, k.player))
+            watch(k, before, 30, "deep edits")
+            walkAway(k, before, "deep edits")
+            assert.is_not_nil(carried(k.player, "screwdriver"))
+            k:cleanup()
+        end)
+    end)
+end
