@@ -139,7 +139,14 @@ const COMMANDS: { [name: string]: Command } = {
         changesData: false,
         run: (s, args, out) => {
             for (const id of dbList(s, args[0])) {
-                const captured = s.store.captureOne(id);
+                // A database whose last core was removed is kept in memory (lifecycle.ts
+                // captureOrphans): it is backed up from there, so the host can keep a copy too.
+                let captured: { blob: string } | undefined = s.store.captureOne(id);
+                if (captured === undefined) {
+                    for (const orphan of s.store.captureOrphans()) {
+                        if (orphan.dbId === id) captured = orphan;
+                    }
+                }
                 if (captured === undefined) {
                     out(string.format("database '%s': nothing to back up (unknown or unreadable)", id));
                     continue;

@@ -112,6 +112,9 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 local status = joined(h:command("dbio status"))
                 assert.truthy(status:find("NO DATABASE CORE", 1, true), status)
                 assert.truthy(status:find("dbio restore", 1, true), status)
+                -- the host can back the kept database up by hand as well
+                local manual = joined(h:command("dbio backup default"))
+                assert.truthy(manual:find("backed up as", 1, true), manual)
                 local before = #h.sim.printed
                 transition(h, mode)
                 local lines = {}
