@@ -11,7 +11,7 @@
 --   adopts the database) or with none (the next save writes a backup; a core is placed in the next
 --   round and `dbio restore <file> default` brings the database back);
 -- then moves made in the same update right before the path, some of them from a Before patch on
--- the path's first save step (EndRound, SavePlayers, QuitToMainMenu), and a random lifecycle path
+-- the path's first save step (EndRound, SavePlayers, HandleSaveAndQuit), and a random lifecycle path
 -- of that mode (test/sim/README.md "Lifecycle").
 --
 -- Accounting per identifier (test/terminal_kit.lua): units the database owns (Working + leased,
@@ -40,7 +40,7 @@ local FIRST_STEP = {
     mpTransition = { "Barotrauma.GameSession", "EndRound" },
     mpSaveAndQuit = { "Barotrauma.MultiPlayerCampaign", "SavePlayers" },
     spTransition = { "Barotrauma.GameSession", "EndRound" },
-    spSaveAndQuit = { "Barotrauma.GameMain", "QuitToMainMenu" },
+    spSaveAndQuit = { "Barotrauma.CampaignMode", "HandleSaveAndQuit" },
 }
 
 local HOSTILE = {
