@@ -133,5 +133,27 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 assert.are.equal(3, h:amount("steel"))
             end)
         end)
+
+        it("with no core left a Lua restart writes it to a backup to restore; nothing is dropped", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                h.sim:removeNow(cores(h)[1])
+                h:tick(1)
+                local before = #h.sim.printed
+                h.sim:reloadLua()
+                h:tick(2)
+                local lines = {}
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.are.equal(1, #names, joined(lines))
+                assert.truthy(joined(lines):find("dbio restore " .. names[1], 1, true), joined(lines))
+                h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                local restored = joined(h:command("dbio restore " .. names[1] .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                assert.are.equal(3, h:amount("steel"))
+                assert.are.equal("", h:errors())
+            end)
+        end)
     end)
 end

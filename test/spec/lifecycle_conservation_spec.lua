@@ -389,7 +389,10 @@ local function runOnce(seed)
         if SAVED[path] then
             saved = before
             dbGone = coreless
-        elseif not CONTINUES[path] then
+        elseif CONTINUES[path] then
+            -- Lua restarted: a database with no core went to a backup when Lua stopped
+            dbGone = coreless
+        else
             expected = saved
             coreRemoved = false
         end
@@ -401,6 +404,7 @@ local function runOnce(seed)
                 name = k.sim.printed[i]:match("dbio restore ([%w_%-%.]+%.dbio)") or name
             end
             if name == nil then fail("%s with no core: no backup to restore was announced", path) end
+            -- the units are in that file, not in the game, until the restore
             figures.backedUp = figures.backedUp + 1
             k.sim:spawnNow("databasecore", {})
             k:tick(2)
