@@ -155,5 +155,36 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 assert.are.equal("", h:errors())
             end)
         end)
+
+        it("an item accepted just before the last core goes is stored and backed up, never lost", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local total = h:total("steel")
+                -- accepted (its removal is queued), then the core goes and the save starts in the same update
+                for _, r in ipairs(h:ingest(h:find("steel", 2))) do assert.is_true(r.ok, r.message) end
+                h.sim:removeNow(cores(h)[1])
+                local before = #h.sim.printed
+                -- save & quit: Lua stops after the save, so nothing queued then lands later
+                if mode == "server" then
+                    h.sim:mpSaveAndQuit({ nextRound = true })
+                else
+                    h.sim:spSaveAndQuit()
+                    h.sim:spLoadGame()
+                end
+                h:tick(2)
+                local lines = {}
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.is_true(#names >= 1, joined(lines))
+                h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                local restored = joined(h:command("dbio restore " .. names[1] .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                h:tick(2)
+                assert.are.equal(total, h:total("steel"))
+                assert.are.equal(5, h:amount("steel"))
+                assert.are.equal("", h:errors())
+            end)
+        end)
     end)
 end

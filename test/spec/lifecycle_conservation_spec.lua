@@ -26,7 +26,7 @@ local K = require("terminal_kit")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
 local SEQUENCES = 200
-local MOVES = 7 -- per round, before the same-update moves
+local MOVES = 10 -- per round, before the same-update moves
 
 local PATHS = {
     server = { "mpTransition", "mpSaveAndQuit", "mpEndWithoutSave", "mpCrewDead", "serverStop", "reloadLua" },
@@ -105,7 +105,8 @@ local function runOnce(seed)
         figures.violations = figures.violations + 1
         error(string.format("seed %d (%s): ", seed, mode) .. string.format(fmt, ...) .. "; steps: " .. table.concat(log, ","), 0)
     end
-    local dbGone = false -- the save ran with no core: the next round has no database until restored
+    local dbGone = false -- the database is in a backup file only, until the restore
+    local lastSaveBackup -- the backup holding the database when the last save had no core
 
     --- Units per identifier (test/terminal_kit.lua K:units, with "no database" read as empty).
     local function units()
@@ -241,16 +242,20 @@ local function runOnce(seed)
     end
     moves.edit = function(p)
         -- inside a page item, at any depth: take out, put in (a slot in use swaps), or page item in
-        local t = pick(terminals())
-        if t == nil then return "edit-none" end
-        local holders = {}
-        for _, it in ipairs(k:contents(t)) do
-            for _, x in ipairs(tree(it)) do
-                if x.OwnInventory ~= nil then holders[#holders + 1] = x end
+        local holders, at = {}, {}
+        for _, t in ipairs(terminals()) do
+            for _, it in ipairs(k:contents(t)) do
+                for _, x in ipairs(tree(it)) do
+                    if x.OwnInventory ~= nil then
+                        holders[#holders + 1] = x
+                        at[#holders] = t
+                    end
+                end
             end
         end
-        local holder = pick(holders)
-        if holder == nil then return "edit-none" end
+        if #holders == 0 then return "edit-none" end
+        local i = rnd(#holders)
+        local holder, t = holders[i], at[i]
         local r = rnd(3)
         if r == 1 then
             local inside = holder.OwnInventory.AllItemsMod
@@ -337,6 +342,13 @@ local function runOnce(seed)
     local rounds = rnd() < 0.4 and 2 or 1
     for round = 1, rounds do
         figures.rounds = figures.rounds + 1
+        if rnd() < 0.7 then
+            -- most rounds start with the player at the wall terminal, its page open
+            local wall = live("databaseterminalfixed")[1]
+            local p = player()
+            if wall and p and k.sim:select(p, wall) then k:settle(wall) end
+            check(expected, "page opened")
+        end
         for _ = 1, MOVES do
             local what = move(KINDS)
             if what then check(expected, what) end
@@ -386,30 +398,38 @@ local function runOnce(seed)
         if k.sim.isServer then
             for i, c in ipairs(k.sim.clients) do k.clients[i] = c end
         end
-        if SAVED[path] then
-            saved = before
-            dbGone = coreless
-        elseif CONTINUES[path] then
-            -- Lua restarted: a database with no core went to a backup when Lua stopped
-            dbGone = coreless
-        else
-            expected = saved
-            coreRemoved = false
-        end
-        k:tick(2)
-        if dbGone then
-            -- the save wrote the database to a backup; the host places a core and restores it
+        local function announced()
             local name
             for i = printedBefore + 1, #k.sim.printed do
                 name = k.sim.printed[i]:match("dbio restore ([%w_%-%.]+%.dbio)") or name
             end
             if name == nil then fail("%s with no core: no backup to restore was announced", path) end
-            -- the units are in that file, not in the game, until the restore
             figures.backedUp = figures.backedUp + 1
+            return name
+        end
+        local restoreFrom
+        if SAVED[path] then
+            saved = before
+            -- a save with no core holds the database in a backup file, not in the save
+            lastSaveBackup = coreless and announced() or nil
+            restoreFrom = lastSaveBackup
+        elseif CONTINUES[path] then
+            -- Lua restarted: a database with no core went to a backup when Lua stopped
+            if coreless then restoreFrom = announced() end
+        else
+            expected = saved
+            coreRemoved = false
+            -- back to a save that had no core: its database is in that save's backup
+            restoreFrom = lastSaveBackup
+        end
+        k:tick(2)
+        if restoreFrom ~= nil then
+            -- the host places a core and restores; the units are in that file until then
+            dbGone = true
             k.sim:spawnNow("databasecore", {})
             k:tick(2)
-            local out = table.concat(k:command("dbio restore " .. name .. " default"), "\n")
-            if not out:find("restored", 1, true) then fail("restore %s: %s", name, out) end
+            local out = table.concat(k:command("dbio restore " .. restoreFrom .. " default"), "\n")
+            if not out:find("restored", 1, true) then fail("restore %s: %s", restoreFrom, out) end
             figures.restored = figures.restored + 1
             dbGone = false
             coreRemoved = false
