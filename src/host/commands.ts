@@ -209,9 +209,23 @@ const COMMANDS: { [name: string]: Command } = {
                 out("restore refused: " + built.message);
                 return;
             }
+            // A restore replaces the database: what it holds now (items stored since its core was
+            // placed, say) goes to a backup file first, never dropped silently.
+            let kept = "";
+            const held = current.unitTotal();
+            if (held > 0) {
+                const captured = s.store.captureOne(id);
+                const written = captured === undefined ? undefined : writeBackup(id, captured.blob, "prerestore", s.now());
+                if (written === undefined || !written.ok) {
+                    out(string.format("restore refused: the %d unit(s) database '%s' holds now could not be backed up first%s", held, id,
+                        written === undefined ? "" : " (" + written.message + ")"));
+                    return;
+                }
+                kept = string.format("; the %d unit(s) it held were backed up as %s", held, written.value);
+            }
             built.value.committed = current.committed;
             s.store.installDatabase(built.value, "restore:" + args[0]);
-            out(string.format("database '%s' restored from %s (%d unit(s)); it is saved at the next save", id, args[0], built.value.unitTotal()));
+            out(string.format("database '%s' restored from %s (%d unit(s)); it is saved at the next save%s", id, args[0], built.value.unitTotal(), kept));
         },
     },
     audit: {

@@ -186,5 +186,26 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 assert.are.equal("", h:errors())
             end)
         end)
+
+        it("a restore over a database that already holds items backs those up first and says so", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local listed = joined(h:command("dbio backup default"))
+                local name = listed:match("backed up as (%S+%.dbio)")
+                assert.is_not_nil(name, listed)
+                -- two more are stored after that backup; the restore replaces the database
+                storeSteel(h, 2)
+                local restored = joined(h:command("dbio restore " .. name .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                assert.are.equal(3, h:amount("steel"))
+                local kept = restored:match("backed up as (%S+%.dbio)")
+                assert.is_not_nil(kept, restored)
+                -- the replaced state is in that file: restoring it brings the five back
+                local back = joined(h:command("dbio restore " .. kept .. " default"))
+                assert.truthy(back:find("restored", 1, true), back)
+                assert.are.equal(5, h:amount("steel"))
+                assert.are.equal("", h:errors())
+            end)
+        end)
     end)
 end

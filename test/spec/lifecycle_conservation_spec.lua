@@ -23,6 +23,7 @@
 -- error (an invalid XML character in a save would be one).
 -- The seed is printed; DBIO_SEED=<n> replays one sequence.
 local K = require("terminal_kit")
+local codec = require("core.codec")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
 local SEQUENCES = 200
@@ -54,7 +55,7 @@ local HOSTILE = {
 local CONFIGS = { "steel amount=2", "oxygentank amount=1 spent=yes", "copper amount=1", "" }
 
 local figures = { sequences = 0, server = 0, singleplayer = 0, rounds = 0, paths = {}, moves = {}, violations = 0,
-    adopted = 0, backedUp = 0, restored = 0, patched = 0, sameUpdate = 0 }
+    adopted = 0, backedUp = 0, restored = 0, patched = 0, sameUpdate = 0, setAside = 0, setAsideUnits = 0 }
 local function count(tbl, key) tbl[key] = (tbl[key] or 0) + 1 end
 
 local function sub()
@@ -108,27 +109,39 @@ local function runOnce(seed)
     local dbGone = false -- the database is in a backup file only, until the restore
     local lastSaveBackup -- the backup holding the database when the last save had no core
 
+    -- Units a restore set aside: `dbio restore` replaces the database, and what it held then
+    -- (stored after the new core was placed) goes to a backup file it names (commands.ts). They
+    -- are counted there, and the figures show how many.
+    local filed = {}
+    for _, id in ipairs(IDS) do filed[id] = 0 end
+    local function copy(t) local c = {} for key, v in pairs(t) do c[key] = v end return c end
+    -- a rollback goes back to a save taken before any later set-aside
+    local filedAtSave = copy(filed)
+    local function addSnapshot(t, s)
+        for _, list in ipairs({ s.counts, s.leasedCounts }) do
+            for _, pair in ipairs(list) do
+                local id = pair[1]:match("^(.*)#%d+$")
+                if t[id] then t[id] = t[id] + pair[2] end
+            end
+        end
+        local function addRecord(record)
+            if t[record.identifier] then t[record.identifier] = t[record.identifier] + 1 end
+            for _, child in ipairs(record.contents) do addRecord(child.record) end
+        end
+        for _, list in ipairs({ s.exact, s.leasedExact }) do
+            for _, e in ipairs(list) do addRecord(e.record) end
+        end
+    end
+
     --- Units per identifier (test/terminal_kit.lua K:units, with "no database" read as empty).
     local function units()
         local t = {}
-        for _, id in ipairs(IDS) do t[id] = 0 end
+        for _, id in ipairs(IDS) do t[id] = filed[id] end
         local s, why = k:snapshot()
         if s == nil then
             if not dbGone then fail("no database snapshot: %s", tostring(why)) end
         else
-            for _, list in ipairs({ s.counts, s.leasedCounts }) do
-                for _, pair in ipairs(list) do
-                    local id = pair[1]:match("^(.*)#%d+$")
-                    if t[id] then t[id] = t[id] + pair[2] end
-                end
-            end
-            local function addRecord(record)
-                if t[record.identifier] then t[record.identifier] = t[record.identifier] + 1 end
-                for _, child in ipairs(record.contents) do addRecord(child.record) end
-            end
-            for _, list in ipairs({ s.exact, s.leasedExact }) do
-                for _, e in ipairs(list) do addRecord(e.record) end
-            end
+            addSnapshot(t, s)
         end
         local booked = k:inspect().booked
         for _, item in ipairs(k.sim:items()) do
@@ -410,6 +423,7 @@ local function runOnce(seed)
         local restoreFrom
         if SAVED[path] then
             saved = before
+            filedAtSave = copy(filed)
             -- a save with no core holds the database in a backup file, not in the save
             lastSaveBackup = coreless and announced() or nil
             restoreFrom = lastSaveBackup
@@ -418,6 +432,7 @@ local function runOnce(seed)
             if coreless then restoreFrom = announced() end
         else
             expected = saved
+            filed = copy(filedAtSave)
             coreRemoved = false
             -- back to a save that had no core: its database is in that save's backup
             restoreFrom = lastSaveBackup
@@ -430,6 +445,20 @@ local function runOnce(seed)
             k:tick(2)
             local out = table.concat(k:command("dbio restore " .. restoreFrom .. " default"), "\n")
             if not out:find("restored", 1, true) then fail("restore %s: %s", restoreFrom, out) end
+            local setAside = out:match("backed up as (%S+%.dbio)")
+            if setAside ~= nil then
+                local f = assert(io.open(k.sim.saveFolder .. "/DatabaseIO/backups/" .. setAside, "rb"))
+                local decoded = codec.decodeSnapshot(f:read("*a"))
+                f:close()
+                if not decoded.ok then fail("set-aside backup %s unreadable: %s", setAside, decoded.message) end
+                local before = 0
+                for _, id in ipairs(IDS) do before = before + filed[id] end
+                addSnapshot(filed, decoded.value.snapshot)
+                local after = 0
+                for _, id in ipairs(IDS) do after = after + filed[id] end
+                figures.setAside = figures.setAside + 1
+                figures.setAsideUnits = figures.setAsideUnits + after - before
+            end
             figures.restored = figures.restored + 1
             dbGone = false
             coreRemoved = false
@@ -475,7 +504,7 @@ describe("lifecycle conservation (randomized)", function()
             figures.sequences, figures.server, figures.singleplayer, figures.rounds, figures.violations))
         print("lifecycle conservation: paths: " .. list(figures.paths))
         print("lifecycle conservation: moves: " .. list(figures.moves))
-        print(string.format("lifecycle conservation: same-update moves %d (%d from a patch on the first save step); cores adopted %d, backed up %d, restored %d",
-            figures.sameUpdate, figures.patched, figures.adopted, figures.backedUp, figures.restored))
+        print(string.format("lifecycle conservation: same-update moves %d (%d from a patch on the first save step); cores adopted %d, backed up %d, restored %d (%d restore(s) set %d unit(s) stored meanwhile aside in a named backup)",
+            figures.sameUpdate, figures.patched, figures.adopted, figures.backedUp, figures.restored, figures.setAside, figures.setAsideUnits))
     end)
 end)
