@@ -75,6 +75,7 @@ export class Transaction {
     private staged = 0;
     private stagingError: Refused | undefined = undefined;
     private finished = false;
+    private acceptedWithCore = false;
 
     constructor(
         private readonly host: TransactionHost,
@@ -86,6 +87,17 @@ export class Transaction {
     private stage(step: Step): void {
         this.steps[this.staged] = step;
         this.staged++;
+    }
+
+    /**
+     * The inserts finish a move accepted while the database had a core (an item queued for
+     * removal): they are stored even if its last core was removed since. The item is already
+     * leaving the world; the database keeps the units, and with no core a save or a Lua stop
+     * writes them to a backup file (lifecycle.ts).
+     */
+    completesAccepted(): this {
+        this.acceptedWithCore = true;
+        return this;
     }
 
     /** Stores `n` units described by `record`: plain ones are counted, others become exact entries. */
@@ -192,7 +204,7 @@ export class Transaction {
         if (db.readOnlyReason !== undefined) {
             return refuse("read_only", string.format("database '%s' is read-only: %s", db.id, db.readOnlyReason));
         }
-        const sim = new Simulation(db, this.host);
+        const sim = new Simulation(db, this.host, this.acceptedWithCore);
         for (const step of this.steps) {
             const refused = sim.run(step);
             if (refused !== undefined) return refused;
@@ -265,6 +277,7 @@ class Simulation {
     constructor(
         private readonly db: Database,
         private readonly host: TransactionHost,
+        private readonly acceptedWithCore = false,
     ) {
         this.nextExactId = db.nextExactId;
     }
@@ -449,7 +462,7 @@ class Simulation {
     // ---- checks ----
 
     private checkInsert(identifier: string): Refused | undefined {
-        if (this.db.anchorId === undefined) {
+        if (this.db.anchorId === undefined && !this.acceptedWithCore) {
             return refuse("no_anchor", string.format("database '%s' has no Database Core: place one to store items in it", this.db.id));
         }
         if (!this.host.isKnownIdentifier(identifier)) {

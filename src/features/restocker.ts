@@ -133,6 +133,16 @@ export class Restockers {
         this.markAll();
     }
 
+    /**
+     * Settle step "fields" (savePhases.ts): every restocker's config field is cleaned in place, so
+     * text typed right before a save (not read by an upkeep yet) never reaches the save.
+     */
+    cleanFields(): void {
+        for (const [, r] of this.tracked) {
+            if (!r.item.Removed) configTextOf(r.item);
+        }
+    }
+
     track(item: Item): void {
         if (item.Removed || prefabIdOf(item) !== RESTOCKER_ID) return;
         const r: Restocker = {
@@ -425,6 +435,9 @@ export function installRestockers(s: HostServices): Restockers {
     s.lifecycle.afterRebuild.add("restockers", () => {
         restockers.running = true;
         restockers.rescan();
+    });
+    s.phases.on("fields", "restockers", () => {
+        restockers.cleanFields();
     });
     s.lifecycle.roundEnded.add("restockers", () => {
         restockers.stop();

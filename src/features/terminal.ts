@@ -453,6 +453,11 @@ export class TerminalFeature implements SessionHost {
             if (s.page !== undefined && s.page.placed.has(item.ID)) {
                 const inTerminal = container !== undefined && container.ID === s.item.ID && !container.Removed;
                 s.page.onItemRemoved(item, inTerminal);
+            } else if (s.page !== undefined && s.container !== undefined && s.page.heldInside(item)) {
+                // Something a page item held, taken out and gone before the page's upkeep saw it
+                // leave (stored through an interface or the API, used up): the page books the
+                // change now, so the lease and the item's new owner never both count its unit.
+                s.page.reconcile(s.container);
             }
         }
     }

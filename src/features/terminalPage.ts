@@ -150,6 +150,16 @@ export class LeasePage {
         for (const [id] of this.landing) out.set(id, true);
     }
 
+    /** True when `item` was inside a placed item when the page last looked (any depth). */
+    heldInside(item: Item): boolean {
+        for (const [, p] of this.placed) {
+            for (const inner of p.inside) {
+                if (inner === item) return true;
+            }
+        }
+        return false;
+    }
+
     placedCount(): number {
         let n = 0;
         for (const [_id] of this.placed) n++;

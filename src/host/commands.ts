@@ -139,7 +139,14 @@ const COMMANDS: { [name: string]: Command } = {
         changesData: false,
         run: (s, args, out) => {
             for (const id of dbList(s, args[0])) {
-                const captured = s.store.captureOne(id);
+                // A database whose last core was removed is kept in memory (lifecycle.ts
+                // captureOrphans): it is backed up from there, so the host can keep a copy too.
+                let captured: { blob: string } | undefined = s.store.captureOne(id);
+                if (captured === undefined) {
+                    for (const orphan of s.store.captureOrphans()) {
+                        if (orphan.dbId === id) captured = orphan;
+                    }
+                }
                 if (captured === undefined) {
                     out(string.format("database '%s': nothing to back up (unknown or unreadable)", id));
                     continue;
@@ -202,9 +209,23 @@ const COMMANDS: { [name: string]: Command } = {
                 out("restore refused: " + built.message);
                 return;
             }
+            // A restore replaces the database: what it holds now (items stored since its core was
+            // placed, say) goes to a backup file first, never dropped silently.
+            let kept = "";
+            const held = current.unitTotal();
+            if (held > 0) {
+                const captured = s.store.captureOne(id);
+                const written = captured === undefined ? undefined : writeBackup(id, captured.blob, "prerestore", s.now());
+                if (written === undefined || !written.ok) {
+                    out(string.format("restore refused: the %d unit(s) database '%s' holds now could not be backed up first%s", held, id,
+                        written === undefined ? "" : " (" + written.message + ")"));
+                    return;
+                }
+                kept = string.format("; the %d unit(s) it held were backed up as %s", held, written.value);
+            }
             built.value.committed = current.committed;
             s.store.installDatabase(built.value, "restore:" + args[0]);
-            out(string.format("database '%s' restored from %s (%d unit(s)); it is saved at the next save", id, args[0], built.value.unitTotal()));
+            out(string.format("database '%s' restored from %s (%d unit(s)); it is saved at the next save%s", id, args[0], built.value.unitTotal(), kept));
         },
     },
     audit: {

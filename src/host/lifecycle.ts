@@ -292,14 +292,17 @@ export class LifecycleBinding {
                 // quiet success: a save prints one summary line in confirmSave
             }
         }
-        this.backUpOrphans();
+        this.backUpOrphans("save");
     }
 
     /**
      * A database whose last core was removed cannot go into this save: write it to a backup file
      * in the save folder instead and tell the host how to bring it back (design.md invariant 7).
      */
-    private backUpOrphans(): void {
+    private backUpOrphans(when: "save" | "stop"): void {
+        // Lua stopping (reloadlua, a server stop, leaving to the main menu) loses what is only in
+        // memory: a database without a core goes to a backup then as well.
+        const notIn = when === "save" ? "this save does not hold" : "Lua is stopping and no core holds";
         for (const orphan of this.store.captureOrphans()) {
             const backup = writeBackup(orphan.dbId, orphan.blob, "nocore", this.now());
             if (!backup.ok) {
@@ -311,8 +314,8 @@ export class LifecycleBinding {
             }
             this.orphanBackups.set(orphan.dbId, backup.value);
             problem(string.format(
-                "database '%s' has NO DATABASE CORE: this save does not hold its %d unit(s); they were written to the backup %s. To restore: place a Database Core for '%s', then run: dbio restore %s %s",
-                orphan.dbId, orphan.units, backup.value, orphan.dbId, backup.value, orphan.dbId,
+                "database '%s' has NO DATABASE CORE: %s its %d unit(s); they were written to the backup %s. To restore: place a Database Core for '%s', then run: dbio restore %s %s",
+                orphan.dbId, notIn, orphan.units, backup.value, orphan.dbId, backup.value, orphan.dbId,
             ));
             if (orphan.problem !== undefined) problem(orphan.problem);
         }
@@ -354,6 +357,7 @@ export class LifecycleBinding {
             const core = this.cores.get(blob.anchorId);
             if (core !== undefined && !core.item.Removed) writeBlob(core.item, blob.blob);
         }
+        this.backUpOrphans("stop");
     }
 
     private attachNewCores(): void {

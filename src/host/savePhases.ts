@@ -24,7 +24,10 @@
  *   once as such, and land after the save as usual. The freeze ends when SaveGame returns (or, if
  *   it never does, on the next update).
  *
- * Settling books what is in flight so the save holds each unit once: terminal pages book what was
+ * Settling first cleans the text fields players type into (restocker configuration): the field's
+ * text is saved with the item, and text typed in the same update as the save has not been read
+ * (and cleaned) by the device yet. Then it books what is in flight so the save holds each unit
+ * once: terminal pages book what was
  * taken and give up spawns still queued (their units return; a late item is removed again),
  * fabricator pulls and spawner leases (extracts, restocker deliveries) give up their queued spawns
  * the same way, and every item already accepted (queued for removal) is removed now and its record
@@ -36,7 +39,7 @@ import { info, problem } from "./log";
 export type SavePhase = "running" | "settling" | "frozen";
 
 /** The settle steps, in the order they run. */
-export const SETTLE_STEPS = ["pages", "pulls", "spawns", "removals"] as const;
+export const SETTLE_STEPS = ["fields", "pages", "pulls", "spawns", "removals"] as const;
 export type SettleStep = (typeof SETTLE_STEPS)[number];
 
 /** Why devices settle: the first save step, the capture, or Lua stopping. */

@@ -96,7 +96,9 @@ export class Transfer {
     }
 
     private insertRecord(dbId: string, record: ItemRecord, source: string, origin: Inventory | undefined): void {
-        const result = this.store.transaction(dbId, source).insert(record, 1).commit();
+        // Accepted while the database had a core: stored even if that core is gone by now (the
+        // item is already leaving; a spawned replacement could land after a save, or never).
+        const result = this.store.transaction(dbId, source).completesAccepted().insert(record, 1).commit();
         if (result.ok) return;
         // Never void: the item is gone, so it comes back as a new one where it was.
         problem(string.format("could not store %s in '%s' (%s): returning it", record.identifier, dbId, result.message));

@@ -112,6 +112,9 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 local status = joined(h:command("dbio status"))
                 assert.truthy(status:find("NO DATABASE CORE", 1, true), status)
                 assert.truthy(status:find("dbio restore", 1, true), status)
+                -- the host can back the kept database up by hand as well
+                local manual = joined(h:command("dbio backup default"))
+                assert.truthy(manual:find("backed up as", 1, true), manual)
                 local before = #h.sim.printed
                 transition(h, mode)
                 local lines = {}
@@ -128,6 +131,80 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
                 assert.are.equal(3, h:amount("steel"))
                 transition(h, mode)
                 assert.are.equal(3, h:amount("steel"))
+            end)
+        end)
+
+        it("with no core left a Lua restart writes it to a backup to restore; nothing is dropped", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                h.sim:removeNow(cores(h)[1])
+                h:tick(1)
+                local before = #h.sim.printed
+                h.sim:reloadLua()
+                h:tick(2)
+                local lines = {}
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.are.equal(1, #names, joined(lines))
+                assert.truthy(joined(lines):find("dbio restore " .. names[1], 1, true), joined(lines))
+                h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                local restored = joined(h:command("dbio restore " .. names[1] .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                assert.are.equal(3, h:amount("steel"))
+                assert.are.equal("", h:errors())
+            end)
+        end)
+
+        it("an item accepted just before the last core goes is stored and backed up, never lost", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local total = h:total("steel")
+                -- accepted (its removal is queued), then the core goes and the save starts in the same update
+                for _, r in ipairs(h:ingest(h:find("steel", 2))) do assert.is_true(r.ok, r.message) end
+                h.sim:removeNow(cores(h)[1])
+                local before = #h.sim.printed
+                -- save & quit: Lua stops after the save, so nothing queued then lands later
+                if mode == "server" then
+                    h.sim:mpSaveAndQuit({ nextRound = true })
+                else
+                    h.sim:spSaveAndQuit()
+                    h.sim:spLoadGame()
+                end
+                h:tick(2)
+                local lines = {}
+                for i = before + 1, #h.sim.printed do lines[#lines + 1] = h.sim.printed[i] end
+                local names = backupsIn(lines)
+                assert.is_true(#names >= 1, joined(lines))
+                h.sim:spawnNow("databasecore", {})
+                h:tick(2)
+                local restored = joined(h:command("dbio restore " .. names[1] .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                h:tick(2)
+                assert.are.equal(total, h:total("steel"))
+                assert.are.equal(5, h:amount("steel"))
+                assert.are.equal("", h:errors())
+            end)
+        end)
+
+        it("a restore over a database that already holds items backs those up first and says so", function()
+            with({ mode = mode }, function(h)
+                storeSteel(h, 3)
+                local listed = joined(h:command("dbio backup default"))
+                local name = listed:match("backed up as (%S+%.dbio)")
+                assert.is_not_nil(name, listed)
+                -- two more are stored after that backup; the restore replaces the database
+                storeSteel(h, 2)
+                local restored = joined(h:command("dbio restore " .. name .. " default"))
+                assert.truthy(restored:find("restored", 1, true), restored)
+                assert.are.equal(3, h:amount("steel"))
+                local kept = restored:match("backed up as (%S+%.dbio)")
+                assert.is_not_nil(kept, restored)
+                -- the replaced state is in that file: restoring it brings the five back
+                local back = joined(h:command("dbio restore " .. kept .. " default"))
+                assert.truthy(back:find("restored", 1, true), back)
+                assert.are.equal(5, h:amount("steel"))
+                assert.are.equal("", h:errors())
             end)
         end)
     end)

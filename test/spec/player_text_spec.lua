@@ -53,6 +53,25 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
             if not ok then error(err, 0) end
         end)
 
+        it("text typed into the restocker's field in the same update as the save never reaches it", function()
+            local h = H.new({ mode = mode, sub = { name = "Text Sub", items = {
+                { id = "databasecore" },
+                { id = "toolbox", key = "box" },
+                { id = "databaserestocker", key = "r", links = { "box" }, signals = { ["restocker.config"] = "steel amount=1" } },
+            } } })
+            local ok, err = pcall(function()
+                h:tick(3)
+                local restocker = h.sim:find("databaserestocker")
+                -- typed, then the save's first step before any update of the restocker
+                h.sim:setText(nil, restocker, "restocker.config", "steel" .. CONTROL .. " amount=2")
+                saveOf(h, mode)
+                assert.are.equal("", h:errors())
+                assert.are.equal("steel amount=2", signalsOf(h.sim:find("databaserestocker"))[1])
+            end)
+            h:cleanup()
+            if not ok then error(err, 0) end
+        end)
+
         it("the terminal search is cleaned where it enters and still searches", function()
             local k = K.new({ mode = mode, seed = { { id = "steel", count = 2 }, { id = "copper", count = 2 } } })
             local ok, err = pcall(function()

@@ -120,6 +120,23 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
             k:cleanup()
         end)
 
+        it("a screwdriver taken out of a toolbox on the page and stored at once is counted once on every update", function()
+            local k = K.new({ mode = mode, seed = {
+                { id = "toolbox", contents = { { id = "screwdriver" }, { id = "crowbar", condition = 70 } } },
+            } })
+            local before = units(k)
+            local wall = openPage(k)
+            local box = k:contents(wall, "toolbox")[1]
+            local screwdriver = firstIn(box, "screwdriver")
+            assert(k.sim:moveItem(screwdriver, k.player.Inventory, nil, k.player))
+            -- stored (an interface, a deposit elsewhere) before the page's upkeep saw it leave the box
+            local r = k:api().ingest(screwdriver, "default", "spec")
+            assert.is_true(r.ok, r.message)
+            watch(k, before, 30, "taken out and stored")
+            walkAway(k, before, "taken out and stored")
+            k:cleanup()
+        end)
+
         it("a page's steel put into a toolbox on the page is kept", function()
             local k = K.new({ mode = mode, seed = {
                 { id = "toolbox", contents = { { id = "screwdriver" } } },
