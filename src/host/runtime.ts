@@ -82,6 +82,16 @@ export function startHost(): HostServices {
     addHook("inventoryPutItem", HOOK + "removals", (inventory: Inventory, _item: Item, user: Character | undefined) => {
         if (inventory !== undefined && user !== undefined && user !== null && removals.refusesPut(inventory)) return true;
     });
+    // A swap must be refused whole: Inventory.TrySwapping takes both items out of their slots
+    // first and puts each back through TryPutItem, and a put the hook above refuses returns
+    // early in PutItem while TryPutItem reports success, so the item would end up in no slot
+    // (and in no save). The inventoryItemSwap hook runs before anything moves; false cancels.
+    addHook("inventoryItemSwap", HOOK + "removals", (inventory: Inventory, item: Item, user: Character | undefined) => {
+        if (user === undefined || user === null || inventory === undefined || item === undefined) return undefined;
+        const from = item.ParentInventory;
+        if (removals.refusesPut(inventory) || (from !== undefined && removals.refusesPut(from))) return false;
+        return undefined;
+    });
     addHook("item.removed", HOOK + "removals", (item: Item) => {
         removals.onItemRemoved(item, Submarine.Unloading === true);
     });

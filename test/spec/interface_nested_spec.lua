@@ -72,5 +72,30 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
             assert.is_false(wrench.Removed)
             k:cleanup()
         end)
+
+        it("a swap onto an occupied slot of an item on its way out moves nothing and loses nothing", function()
+            -- Inventory.TrySwapping (SharedSource/Items/Inventory.cs) takes both items out of their
+            -- slots, then puts each back through TryPutItem. A put the inventoryPutItem hook refuses
+            -- returns early in PutItem and TryPutItem still reports success, so the moved item would
+            -- be in no slot at all (and in no save). The swap must be refused before anything moves.
+            local k = K.new({ mode = mode, sub = sub() })
+            local before = k:totals(IDS)
+            local box = k:named("box")
+            local wrench = k:inside(k:named("cab"), "wrench")[1]
+            assert.is_true(k.sim:moveItem(wrench, k.player.Inventory, nil, k.player))
+            assert.is_true(k:put(box, "hand"))
+            k:tick(1) -- accepted: queued for removal with what it holds
+            local crowbar = firstIn(box, "crowbar")
+            local slot = box.OwnInventory:FindIndex(crowbar)
+            k.sim:moveItem(wrench, box.OwnInventory, slot, k.player)
+            -- the wrench is still in a slot of the player's inventory, the crowbar in the box
+            assert.is_true(k.player.Inventory:FindIndex(wrench) >= 0)
+            assert.are.equal(box.OwnInventory, crowbar.ParentInventory)
+            settle(k, before)
+            assert.is_false(wrench.Removed)
+            -- and the wrench is saved with the player: in a slot, not only pointing at one
+            assert.is_true(k.player.Inventory:FindIndex(wrench) >= 0)
+            k:cleanup()
+        end)
     end)
 end

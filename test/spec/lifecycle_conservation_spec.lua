@@ -494,8 +494,20 @@ describe("lifecycle conservation (randomized)", function()
     it("keeps every unit exactly once over device moves, same-update moves, core removal, hostile text and every lifecycle path", function()
         local fixed = tonumber(os.getenv("DBIO_SEED") or "")
         local base = fixed or os.time()
-        local runs = fixed and 1 or SEQUENCES
+        -- DBIO_SEQUENCES=<n> with DBIO_SEED runs n sequences from that seed (a whole run replays
+        -- with the printed base and 200); DBIO_SCAN=1 runs them all and lists every failing seed
+        local runs = tonumber(os.getenv("DBIO_SEQUENCES") or "") or (fixed and 1 or SEQUENCES)
         print(string.format("lifecycle conservation: seed %d (%d sequence(s); DBIO_SEED=<seed> replays one)", base, runs))
+        if os.getenv("DBIO_SCAN") then
+            local failed = {}
+            for i = 0, runs - 1 do
+                local ok, err = pcall(runOnce, base + i)
+                if not ok then failed[#failed + 1] = tostring(err) end
+            end
+            for _, line in ipairs(failed) do print("FAILED " .. line) end
+            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
+            return
+        end
         for i = 0, runs - 1 do runOnce(base + i) end
         local function list(t)
             local keys = {}
