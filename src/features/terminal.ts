@@ -26,6 +26,7 @@ import { tellPlayer } from "../host/notify";
 import { say } from "../host/language";
 import type { SettleReason } from "../host/savePhases";
 import { addHook } from "../host/guard";
+import { carrierOf } from "../host/users";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -480,6 +481,9 @@ export class TerminalFeature implements SessionHost {
             if (page === undefined || container === undefined) continue;
             if (reason === "stop") page.stop(container);
             else if (reason === "save") page.settleForSave(container);
+            else if (reason === "players") {
+                if (carrierOf(container) !== undefined) page.settleForPlayers(container);
+            } else if (page.savedWithPlayer) page.reconcileAfterPlayersSaved(container);
             else page.reconcile(container);
         }
     }

@@ -80,6 +80,13 @@ function maxStackOf(identifier: string): number {
     return math.min(math.floor(n), 63);
 }
 
+/** Is `item` in a character's inventory, at any depth? */
+function carriedByCharacter(item: Item): boolean {
+    let root = item;
+    for (let depth = 0; depth < 64 && root.Container !== undefined; depth++) root = root.Container;
+    return root.Container === undefined && root.ParentInventory !== undefined;
+}
+
 function noop(this: void): void {
     // units of this item are already in the database
 }
@@ -94,6 +101,16 @@ export class LeasePage {
     private readonly landing = new LuaMap<number, Item>();
     /** A reconcile booked a changed item as taken: it now waits in the terminal as a deposit. */
     edited = false;
+    /**
+     * The page is in a player's record (multiplayer SavePlayers stored it in a carried terminal):
+     * from then until the round ends it is booked as stored (settleForPlayers).
+     */
+    savedWithPlayer = false;
+    /**
+     * Page items stored with a player after a change: their records are in Working now, the items
+     * (still marked in the player's record) go at the next round start. Booked until then.
+     */
+    private readonly savedCopies = new LuaMap<number, Item[]>();
     /** The lease is gone (rebuild, rollback, closed) or Lua stopped: nothing is booked any more. */
     private dead = false;
     private stopped = false;
@@ -148,6 +165,12 @@ export class LeasePage {
             }
         }
         for (const [id] of this.landing) out.set(id, true);
+        for (const [id, inside] of this.savedCopies) {
+            out.set(id, true);
+            for (const inner of inside) {
+                if (!inner.Removed) out.set(inner.ID, true);
+            }
+        }
     }
 
     /** True when `item` was inside a placed item when the page last looked (any depth). */
@@ -584,6 +607,90 @@ export class LeasePage {
             else this.returnUnits(batch.key, batch.outstanding, batch.epoch);
         }
         batch.done("full");
+    }
+
+    /**
+     * Multiplayer SavePlayers has just stored the carried terminal holding this page, lease
+     * markers included; the next round removes the marked items that lie in a terminal, their
+     * units being in the database. So the database must hold what the record holds: an item that
+     * left the container is taken (as in reconcile); an item changed in place since the last
+     * booking (devices were already frozen, players were not) goes back as it is now, its old
+     * record consumed and the new one stored, and it stays booked until the round ends. From now
+     * on the page is booked as stored (reconcileAfterPlayersSaved).
+     */
+    settleForPlayers(container: Inventory): void {
+        if (this.dead) return;
+        const changed: PlacedItem[] = [];
+        let nChanged = 0;
+        const left: PlacedItem[] = [];
+        let nLeft = 0;
+        for (const [, p] of this.placed) {
+            if (p.item.Removed) continue;
+            if (p.item.ParentInventory !== container) {
+                left[nLeft] = p;
+                nLeft++;
+            } else if (this.changed(p)) {
+                changed[nChanged] = p;
+                nChanged++;
+            }
+        }
+        table.sort(left, (a, b) => a.item.ID < b.item.ID);
+        table.sort(changed, (a, b) => a.item.ID < b.item.ID);
+        this.savedWithPlayer = true;
+        if (nLeft + nChanged === 0) return;
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        for (const p of left) {
+            this.placed.delete(p.item.ID);
+            stripMarker(p.item);
+            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        }
+        for (const p of changed) {
+            const blocked = blockedReason(p.item);
+            if (blocked !== undefined) {
+                // Never stored (a device put inside): the old record stays leased.
+                warn(string.format("a changed %s on a carried page is saved as it was leased: %s", p.key, blocked.message));
+                continue;
+            }
+            this.placed.delete(p.item.ID);
+            this.savedCopies.set(p.item.ID, nestedItems(p.item, []));
+            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            tx.insert(readRecord(p.item), 1);
+        }
+        const result = tx.commit();
+        if (!result.ok) this.fenced(result.code, result.message);
+    }
+
+    /**
+     * The capture, for a page stored with a player (settleForPlayers). The player's record holds
+     * the page as SavePlayers saw it, so what changed since then on the page or in a player's
+     * inventory is not the save's and is not booked. Only a page item that left for the
+     * submarine (not into a character's inventory) is taken: the submarine's save holds it, and
+     * the copy in the player's record goes at the next round start with no unit behind it.
+     */
+    reconcileAfterPlayersSaved(container: Inventory): void {
+        if (this.dead) return;
+        const taken: PlacedItem[] = [];
+        let nTaken = 0;
+        for (const [, p] of this.placed) {
+            const item = p.item;
+            if (item.Removed || item.ParentInventory === container) continue;
+            if (carriedByCharacter(item)) continue;
+            taken[nTaken] = p;
+            nTaken++;
+        }
+        if (nTaken === 0) return;
+        table.sort(taken, (a, b) => a.item.ID < b.item.ID);
+        const tx = this.services.store.transaction(this.dbId, this.source);
+        for (const p of taken) {
+            this.placed.delete(p.item.ID);
+            stripMarker(p.item);
+            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
+            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        }
+        const result = tx.commit();
+        if (!result.ok) problem("terminal could not book taken items: " + result.message);
     }
 
     /**

@@ -125,6 +125,11 @@ export class LifecycleBinding {
             this.tryPatch("saveplayers", "Barotrauma.MultiPlayerCampaign", "SavePlayers", undefined, () => {
                 this.phases.saveStep("SavePlayers");
             }, Hook.HookMethodType.Before);
+            // When it returns, the carried pages are in the players' records as they are now:
+            // they are booked against that, not against the capture one update later.
+            this.tryPatch("playerssaved", "Barotrauma.MultiPlayerCampaign", "SavePlayers", undefined, () => {
+                this.phases.playersSaved();
+            }, Hook.HookMethodType.After);
         }
         // A transition in either mode starts with EndRound (SinglePlayerCampaign.DoLevelTransition
         // saves after the fade-out frames; MultiPlayerCampaign.DoLevelTransition stores the players

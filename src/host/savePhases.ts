@@ -24,6 +24,9 @@
  *   once as such, and land after the save as usual. The freeze ends when SaveGame returns (or, if
  *   it never does, on the next update).
  *
+ * Multiplayer stores the players' inventories before the capture: when SavePlayers returns, the
+ * steps run again (reason "players") so what players carry is booked as it was stored.
+ *
  * Settling first cleans the text fields players type into (restocker configuration): the field's
  * text is saved with the item, and text typed in the same update as the save has not been read
  * (and cleaned) by the device yet. Then it books what is in flight so the save holds each unit
@@ -42,8 +45,11 @@ export type SavePhase = "running" | "settling" | "frozen";
 export const SETTLE_STEPS = ["fields", "pages", "pulls", "spawns", "removals"] as const;
 export type SettleStep = (typeof SETTLE_STEPS)[number];
 
-/** Why devices settle: the first save step, the capture, or Lua stopping. */
-export type SettleReason = "save" | "capture" | "stop";
+/**
+ * Why devices settle: the first save step, the players' inventories just stored (multiplayer
+ * SavePlayers returned), the capture, or Lua stopping.
+ */
+export type SettleReason = "save" | "players" | "capture" | "stop";
 
 type Settler = (this: void, reason: SettleReason) => void;
 
@@ -83,6 +89,16 @@ export class SavePhases {
     saveStep(trigger: string): void {
         if (this.current !== "running") return;
         this.freeze(trigger);
+    }
+
+    /**
+     * MultiPlayerCampaign.SavePlayers returned: the players' inventories are in the save as they
+     * are now. What players carry is settled against that (a page in a carried handheld terminal
+     * is booked as SavePlayers stored it). Comes after the first step of the same save.
+     */
+    playersSaved(): void {
+        if (this.current === "running") return;
+        this.run("players");
     }
 
     /** The capture: settles what moved since the first step, or is itself the first step. */

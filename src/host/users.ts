@@ -23,6 +23,22 @@ export function holderOf(item: Item): Character | undefined {
     return parent.Owner as Character | undefined;
 }
 
+/**
+ * The character in whose inventory the item owning `inventory` lies, at any depth (a handheld terminal carried,
+ * or inside a toolbox carried), if any. An item inside another item has Container set; the
+ * outermost one's ParentInventory is a character's inventory when it is carried.
+ */
+export function carrierOf(inventory: Inventory): Character | undefined {
+    // `inventory` belongs to an item (a terminal's container): Owner is that item.
+    let item = inventory.Owner as Item | undefined;
+    if (item === undefined) return undefined;
+    for (let depth = 0; depth < 64 && item.Container !== undefined; depth++) item = item.Container;
+    if (item.Container !== undefined) return undefined;
+    const parent = item.ParentInventory;
+    if (parent === undefined) return undefined;
+    return parent.Owner as Character | undefined;
+}
+
 /** Has `character` the item selected, as a device or as a secondary item? */
 export function hasSelected(character: Character, item: Item): boolean {
     const selected = character.SelectedItem;

@@ -224,6 +224,89 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
     end)
 end
 
+-- A page in a handheld terminal a player carries is saved with that player at SavePlayers: the
+-- player's record holds the page items as they are then, lease markers included, and the next
+-- round removes the marked ones that lie in a terminal (their units are in the database). So what
+-- the database books for that page must be the page as SavePlayers saw it: a change made before
+-- it (after the first save step froze the devices) is booked then, and a change made after it (the
+-- update between SavePlayers and the capture of a transition) is not the save's and is not booked.
+describe("MP: a page in a carried handheld terminal is saved with its player", function()
+    local TOOLS = { "toolbox", "screwdriver", "crowbar" }
+
+    local function carriedPage()
+        local k = setup("server")
+        k:seed({ { id = "toolbox", contents = { { id = "screwdriver" }, { id = "crowbar" } } } })
+        carry(k, k:handheld())
+        k:quiet()
+        local box = k:contents(k:handheld(), "toolbox")[1]
+        assert(box ~= nil, "the toolbox is on the carried page")
+        local before = k:units(TOOLS)
+        -- the restocker's box is a toolbox too
+        assert.are.same({ toolbox = 2, screwdriver = 1, crowbar = 1 }, before)
+        return k, box, before
+    end
+
+    local function firstIn(item, identifier)
+        for _, it in ipairs(item.OwnInventory.AllItemsMod) do
+            if it.Prefab.Identifier.Value == identifier then return it end
+        end
+    end
+
+    --- Runs `move` from a patch on `class.method` (`when`: Before or After), registered after the
+    --- mod's own, then a level transition; the units after it must be `expected`.
+    local function transitionWith(k, class, method, when, move, expected)
+        local Hook = k.sim.env.Hook
+        local hookType = Hook.HookMethodType[when]
+        local moved = false
+        Hook.Patch("spec.move", class, method, function()
+            Hook.RemovePatch("spec.move", class, method, hookType)
+            moved = true
+            move()
+        end, hookType)
+        k.sim:mpTransition()
+        assert.is_true(moved)
+        k.clients[1] = k.sim.clients[1]
+        k.player = k.clients[1].Character
+        k:quiet()
+        assert.are.same(expected, k:units(TOOLS))
+        local clean, report = k:verifyClean()
+        assert.is_true(clean, report)
+        assert.are.same({}, k.sim.errors)
+    end
+
+    it("a tool taken out of a page toolbox after the first save step and before SavePlayers is kept once", function()
+        local k, box, before = carriedPage()
+        transitionWith(k, "Barotrauma.GameSession", "EndRound", "Before", function()
+            assert(k.sim:moveItem(firstIn(box, "screwdriver"), k.player.Inventory, nil, k.player))
+        end, before)
+        k:cleanup()
+    end)
+
+    it("a page item taken out of the carried terminal after SavePlayers is the save's as it was: kept once", function()
+        local k, box, before = carriedPage()
+        transitionWith(k, "Barotrauma.MultiPlayerCampaign", "SavePlayers", "After", function()
+            assert(k.sim:moveItem(box, k.player.Inventory, nil, k.player))
+        end, before)
+        k:cleanup()
+    end)
+
+    it("a tool taken out of a page toolbox after SavePlayers is the save's as it was: kept once", function()
+        local k, box, before = carriedPage()
+        transitionWith(k, "Barotrauma.MultiPlayerCampaign", "SavePlayers", "After", function()
+            assert(k.sim:moveItem(firstIn(box, "crowbar"), k.player.Inventory, nil, k.player))
+        end, before)
+        k:cleanup()
+    end)
+
+    it("a page item dropped from the carried terminal into the submarine after SavePlayers is kept once", function()
+        local k, box, before = carriedPage()
+        transitionWith(k, "Barotrauma.MultiPlayerCampaign", "SavePlayers", "After", function()
+            assert(k.sim:moveItem(box, k:find("storagecabinet", 2).OwnInventory, nil, k.player))
+        end, before)
+        k:cleanup()
+    end)
+end)
+
 describe("save phases", function()
     it("MP: from SavePlayers until the next round nothing is stored or taken, and status says so", function()
         local k = setup("server")
