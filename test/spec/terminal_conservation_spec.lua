@@ -251,6 +251,17 @@ describe("terminal conservation (randomized)", function()
         -- DBIO_RUNS=<n> with DBIO_SEED replays n consecutive runs (a whole run: DBIO_RUNS=200)
         local runs = fixed and (tonumber(os.getenv("DBIO_RUNS") or "") or 1) or RUNS
         print(string.format("terminal conservation: seed %d (%d run(s) of %d steps; DBIO_SEED=%d replays)", base, runs, STEPS, base))
+        if os.getenv("DBIO_SCAN") then
+            -- DBIO_SCAN=1 runs them all and lists every failing seed
+            local failed = {}
+            for i = 0, runs - 1 do
+                local ok, err = pcall(runOnce, base + i)
+                if not ok then failed[#failed + 1] = tostring(err) end
+            end
+            for _, line in ipairs(failed) do print("FAILED " .. line) end
+            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
+            return
+        end
         for i = 0, runs - 1 do
             runOnce(base + i)
         end
