@@ -422,6 +422,35 @@ export class TerminalFeature implements SessionHost {
         if (user !== undefined) this.putters.set(item.ID, user);
     }
 
+    /**
+     * Is a player's move of `item` into `inventory` to be refused? A tree still landing on a page
+     * (its contents have not all come: a spawn that never happens keeps it so until the timeout)
+     * is counted whole by its lease, so nothing of it moves and nothing goes into it until then.
+     */
+    refusesPlayerMove(inventory: Inventory, item: Item): boolean {
+        const owner = inventory.Owner;
+        for (const [, session] of this.sessions) {
+            const page = session.page;
+            if (page === undefined) continue;
+            if (page.isLanding(item.ID)) return true;
+            if (owner !== undefined && page.isLanding(owner.ID)) return true;
+        }
+        return false;
+    }
+
+    /** A swap moves what lies in the target slot too (Inventory.TrySwapping): refuse it whole. */
+    refusesPlayerSwap(inventory: Inventory, item: Item): boolean {
+        if (this.refusesPlayerMove(inventory, item)) return true;
+        const from = item.ParentInventory;
+        for (const [, session] of this.sessions) {
+            const page = session.page;
+            if (page === undefined) continue;
+            if (page.hasLandingIn(inventory)) return true;
+            if (from !== undefined && from.Owner !== undefined && page.isLanding(from.Owner.ID)) return true;
+        }
+        return false;
+    }
+
     onRemoved(item: Item): void {
         if (Submarine.Unloading) return;
         this.dropping.delete(item.ID);
@@ -604,8 +633,19 @@ export function installTerminals(services: HostServices): TerminalFeature {
     addHook("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
         feature.onRemoved(item);
     });
+    // A refused put returns early in Inventory.PutItem and the item stays where it was; a swap is
+    // refused through inventoryItemSwap before anything moves (Inventory.TrySwapping). Only
+    // players' moves are refused: the spawner's and the mod's own name no user.
     addHook("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
-        if (inventory !== undefined && item !== undefined) feature.onPut(inventory, item, user);
+        if (inventory === undefined || item === undefined) return undefined;
+        if (user !== undefined && user !== null && feature.refusesPlayerMove(inventory, item)) return true;
+        feature.onPut(inventory, item, user);
+        return undefined;
+    });
+    addHook("inventoryItemSwap", HOOK_PREFIX + "swap", (inventory: Inventory, item: Item, user: Character | undefined) => {
+        if (inventory === undefined || item === undefined || user === undefined || user === null) return undefined;
+        if (feature.refusesPlayerSwap(inventory, item)) return false;
+        return undefined;
     });
     addHook("think", HOOK_PREFIX + "think", () => {
         feature.think();

@@ -150,6 +150,22 @@ export class LeasePage {
         return this.placed.has(itemId) || this.returning.has(itemId) || this.landing.has(itemId);
     }
 
+    /**
+     * Is this item part of a tree still landing on the page, or in an inventory of one? Players
+     * may not move such an item, nor put anything into it, until the tree is complete.
+     */
+    isLanding(itemId: number): boolean {
+        return this.landing.has(itemId);
+    }
+
+    /** Does a landing item lie in `inventory` (a swap there would move it)? */
+    hasLandingIn(inventory: Inventory): boolean {
+        for (const [, item] of this.landing) {
+            if (item.ParentInventory === inventory) return true;
+        }
+        return false;
+    }
+
     /** Adds the ids of every item whose unit this page books to `out` (inspect hook). */
     bookedInto(out: LuaTable<number, true>): void {
         for (const [id, p] of this.placed) {
@@ -326,9 +342,14 @@ export class LeasePage {
         const batch = this.batch;
         if (batch === undefined || now - batch.startedAt <= SPAWN_TIMEOUT) return;
         this.batch = undefined;
-        this.abandonLanding();
         const missing = batch.outstanding;
-        if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
+        // A tree whose root landed (a part of it never came) goes back once what landed is
+        // gone: booked until then, so its units are never counted twice meanwhile.
+        const root = this.landingRoot();
+        this.clearLanding();
+        if (root !== undefined && batch.exactId !== undefined && !this.dead) {
+            this.queueReturn(root, batch.key, batch.exactId, batch.epoch, nestedItems(root, []));
+        } else if (batch.exactId !== undefined) this.returnUnit(batch.key, batch.exactId, batch.epoch);
         else this.returnUnits(batch.key, missing, batch.epoch);
         warn(string.format("%d terminal spawn(s) of %s never arrived; their units went back", missing, batch.key));
         batch.done("timeout");
@@ -370,6 +391,16 @@ export class LeasePage {
     private fenced(code: string, message: string): void {
         if (code === "stale_epoch" || code === "lease_closed" || code === "unknown_lease") return;
         problem("terminal return refused: " + message);
+    }
+
+    /** The root of the tree landing now (the landed item not inside another landed one), if any. */
+    private landingRoot(): Item | undefined {
+        for (const [, item] of this.landing) {
+            const parent = item.Container;
+            if (item.Removed) continue;
+            if (parent === undefined || !this.landing.has(parent.ID)) return item;
+        }
+        return undefined;
     }
 
     /** A tree given up while landing (its units go back): what already landed is removed again. */

@@ -99,6 +99,65 @@ for _, mode in ipairs({ "server", "singleplayer" }) do
             k:cleanup()
         end)
 
+        -- A tree lands in one update when the game spawns all of it (EntitySpawner.Update runs its
+        -- queue until it is empty, callbacks' spawns included); while a part of it never comes,
+        -- its root lies on the page still landing until the spawn times out. The lease counts the
+        -- whole tree meanwhile, so a player must not move anything of it, or into it: a root put
+        -- into another page item was counted twice (in that item's record when it was stored,
+        -- and through its own unit coming back when the tree was given up).
+        local HELD = { id = "toolbox", contents = { { id = "screwdriver" }, { id = "antibleeding1" } } }
+
+        --- Opens the page with the antibleeding's spawn dropped: the toolbox holding one lands
+        --- without it and waits. Returns that toolbox and the empty one.
+        local function midLanding(k)
+            k.sim.faults.dropSpawn = function(id) return id == "antibleeding1" end
+            k:use(k.player, k:wall())
+            for _ = 1, 120 do
+                k:tick(1)
+                local empty, root
+                for _, it in ipairs(k:contents(k:wall(), "toolbox")) do
+                    if firstIn(it, "screwdriver") ~= nil then root = it
+                    elseif #it.OwnInventory.AllItemsMod == 0 then empty = it end
+                end
+                if empty ~= nil and root ~= nil then return root, empty end
+            end
+            error("never saw the toolbox landing next to the empty one")
+        end
+
+        it("a tree still landing cannot be put into another page item", function()
+            local k = K.new({ mode = mode, seed = { { id = "toolbox" }, HELD } })
+            local before = units(k)
+            local root, empty = midLanding(k)
+            k.sim:moveItem(root, empty.OwnInventory, nil, k.player)
+            assert.are.equal(k:wall(), root.Container)
+            same(before, units(k), "right after the move")
+            -- the spawn times out, the tree goes back whole
+            watch(k, before, 400, "until the spawn times out")
+            k.sim.faults.dropSpawn = nil
+            walkAway(k, before, "landing tree")
+            k:cleanup()
+        end)
+
+        it("a tree still landing cannot be taken, nor can anything go into it", function()
+            local k = K.new({ mode = mode, seed = { { id = "toolbox" }, HELD, { id = "steel" } } })
+            local before = units(k)
+            local root = midLanding(k)
+            k.sim:moveItem(root, k.player.Inventory, nil, k.player)
+            assert.are.equal(k:wall(), root.Container)
+            local screwdriver = firstIn(root, "screwdriver")
+            k.sim:moveItem(screwdriver, k.player.Inventory, nil, k.player)
+            assert.are.equal(root, screwdriver.Container)
+            local steel = k:contents(k:wall(), "steel")[1]
+            if steel ~= nil then
+                k.sim:moveItem(steel, root.OwnInventory, nil, k.player)
+                assert.are.equal(k:wall(), steel.Container)
+            end
+            watch(k, before, 400, "until the spawn times out")
+            k.sim.faults.dropSpawn = nil
+            walkAway(k, before, "landing tree")
+            k:cleanup()
+        end)
+
         it("a screwdriver taken out of a toolbox on the page exists once after the page went back", function()
             local k = K.new({ mode = mode, seed = {
                 { id = "toolbox", contents = { { id = "screwdriver" }, { id = "crowbar", condition = 70 } } },
