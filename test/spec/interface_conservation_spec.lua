@@ -203,7 +203,19 @@ describe("interface conservation", function()
     it(string.format("holds over %d random sequences", SEQUENCES), function()
         local base = tonumber(os.getenv("DBIO_SEED") or "") or (os.time() * 1000) % 2147483647
         print(string.format("interface conservation: seed %d (replay with DBIO_SEED=%d)", base, base))
-        local runs = os.getenv("DBIO_SEED") and 1 or SEQUENCES
+        -- DBIO_SEED replays one sequence, or DBIO_SEQUENCES of them from it (a whole run: 200);
+        -- DBIO_SCAN=1 runs them all and lists every failing seed
+        local runs = os.getenv("DBIO_SEED") and (tonumber(os.getenv("DBIO_SEQUENCES") or "") or 1) or SEQUENCES
+        if os.getenv("DBIO_SCAN") then
+            local failed = {}
+            for i = 0, runs - 1 do
+                local ok, err = pcall(runSequence, base + i, {})
+                if not ok then failed[#failed + 1] = tostring(err) end
+            end
+            for _, line in ipairs(failed) do print("FAILED " .. line) end
+            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
+            return
+        end
         for i = 0, runs - 1 do
             runSequence(base + i, {})
         end
