@@ -23,7 +23,8 @@ import { keyIdentifier } from "../core/keys";
 import { countAvailable, planConsume } from "../core/consume";
 import type { Ingredient } from "../core/consume";
 import type { MutationEvent } from "../core/events";
-import { configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
+import { cleanConfigText, configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
+import { cleanTextWhereItEnters } from "../host/textEntry";
 import { tagResolver } from "./prefabTags";
 import { addHook } from "../host/guard";
 import { itemPrefab } from "../host/itemPrefabs";
@@ -436,6 +437,8 @@ export function installRestockers(s: HostServices): Restockers {
         restockers.running = true;
         restockers.rescan();
     });
+    // The config field keeps what the restocker would make of it.
+    cleanTextWhereItEnters("restockers", (item, text) => (prefabIdOf(item) === RESTOCKER_ID ? cleanConfigText(text) : undefined));
     s.phases.on("fields", "restockers", () => {
         restockers.cleanFields();
     });

@@ -129,12 +129,17 @@ export function parseConfig(text: string): RestockConfig {
 /** The config field's maxtextlength in mod/Items/Restocker.xml. */
 const MAX_CONFIG_LENGTH = 200;
 
+/** What the config field keeps of a typed text: no control characters, line breaks as spaces. */
+export function cleanConfigText(raw: unknown): string {
+    return cleanFieldText(raw, MAX_CONFIG_LENGTH, true);
+}
+
 export function configTextOf(item: Item): string {
     const element = interfaceElementAt(item, RESTOCKER_CONFIG_POSITION);
     if (element !== undefined) {
         const raw = element.Signal;
         // Player text is saved with the item: it is cleaned in place before any save can see it.
-        const text = cleanFieldText(raw, MAX_CONFIG_LENGTH, true);
+        const text = cleanConfigText(raw);
         if (text !== raw) element.Signal = text;
         if (text !== "") return text;
     }

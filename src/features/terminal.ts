@@ -27,6 +27,7 @@ import { say } from "../host/language";
 import type { SettleReason } from "../host/savePhases";
 import { addHook } from "../host/guard";
 import { carrierOf } from "../host/users";
+import { cleanTextWhereItEnters } from "../host/textEntry";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -650,6 +651,8 @@ export function installTerminals(services: HostServices): TerminalFeature {
     addHook("think", HOOK_PREFIX + "think", () => {
         feature.think();
     });
+    // The search field keeps what the terminal would make of it (terminalText.ts).
+    cleanTextWhereItEnters("terminals", (item, text) => (terminalKind(item) !== undefined ? cleanFieldText(text) : undefined));
     for (const control of CONTROLS) {
         const name = control;
         addHook(HOOK_PREFIX + name, HOOK_PREFIX + "control", (_effect: unknown, _dt: unknown, item: unknown, _targets: unknown, _pos: unknown, element: unknown) => {

@@ -61,6 +61,17 @@ R.classes = {
             HandleSaveAndQuit = { { params = {}, names = {} } },
         },
     },
+    ["Barotrauma.Items.Components.CustomInterface"] = {
+        methods = {
+            -- private void TextChanged(CustomInterfaceElement textElement, string text)
+            -- (SharedSource/Items/Components/Signal/CustomInterface.cs); LuaCs resolves patches
+            -- with NonPublic binding flags (LuaCsHook.ResolveMethod). See Sim:setText.
+            TextChanged = { {
+                params = { "Barotrauma.Items.Components.CustomInterface+CustomInterfaceElement", "System.String" },
+                names = { "textElement", "text" },
+            } },
+        },
+    },
     ["Barotrauma.MultiPlayerCampaign"] = {
         methods = {
             -- public void SavePlayers() (BarotraumaServer/ServerSource/GameSession/GameModes/

@@ -725,9 +725,24 @@ function Sim:setText(character, item, labelOrIndex, text)
     local e = findElement(item, labelOrIndex)
     assert(e._kind == "textbox", "element " .. tostring(labelOrIndex) .. " is not a text field")
     if #text > e._maxTextLength then text = text:sub(1, e._maxTextLength) end
-    e._signal = text
     self.lastEditedBy = character
+    -- The text is set through CustomInterface.TextChanged(textElement, text), a private method:
+    -- the server calls it from CustomInterface.ServerEventRead for a client's edit
+    -- (ServerSource/Items/Components/Signal/CustomInterface.cs), the client from its text box
+    -- (ClientSource/.../CustomInterface.cs); it sets textElement.Signal (SharedSource/.../
+    -- CustomInterface.cs). Patches on it see (and may replace) the text.
+    local ci = Items.componentsOf(item, "CustomInterface")[1]
+    self:_invoke("Barotrauma.Items.Components.CustomInterface", "TextChanged", ci, { textElement = e, text = text },
+        function(args)
+            if args.textElement == nil then return end
+            args.textElement._signal = args.text
+        end)
     return true
+end
+
+--- The text a field holds now (its element's Signal, what a save writes).
+function Sim:fieldText(item, labelOrIndex)
+    return findElement(item, labelOrIndex)._signal
 end
 
 ------------------------------------------------------------------------------------------------

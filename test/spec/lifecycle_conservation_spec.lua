@@ -316,14 +316,12 @@ local function runOnce(seed)
         end
         return "carry"
     end
-    moves.hostile = function(p, afterFirstStep)
+    moves.hostile = function(p)
         local text = HOSTILE[rnd(#HOSTILE)]
-        -- Excluded (open finding, seed 1796604426): text typed into a terminal's search after the
-        -- first save step of a multiplayer save & quit (from the patch on SavePlayers) reached the
-        -- capture ("invalid XML character in CustomInterface signal of databaseterminal") although
-        -- the capture's settle cleans every tracked terminal's search. After the first step only
-        -- the restocker's field gets hostile text; before it, both do.
-        if afterFirstStep or rnd() < 0.5 then
+        -- Into the restocker's field or a terminal's search, also after the first save step (from
+        -- the patch on it): a carried terminal is stored with its player then, so the text must
+        -- be clean where it enters (seed 1796604426 saved a control character that way).
+        if rnd() < 0.5 then
             local r = restocker()
             if r == nil then return "hostile-none" end
             k.sim:setText(p, r, "restocker.config", text)
@@ -348,10 +346,10 @@ local function runOnce(seed)
     -- same update: everything but ticking
     local SAME = { "ingest", "take", "deposit", "edit", "extract", "restock", "carry", "hostile", "configure" }
 
-    local function move(kinds, afterFirstStep)
+    local function move(kinds)
         local p = player()
         if p == nil or p.IsDead then return end
-        local what = moves[kinds[rnd(#kinds)]](p, afterFirstStep)
+        local what = moves[kinds[rnd(#kinds)]](p)
         count(figures.moves, what)
         log[#log + 1] = what
         return what
@@ -394,7 +392,7 @@ local function runOnce(seed)
             Hook.Patch("spec.sameupdate", step[1], step[2], function()
                 Hook.RemovePatch("spec.sameupdate", step[1], step[2], Hook.HookMethodType.Before)
                 figures.sameUpdate = figures.sameUpdate + 1
-                move(SAME, true)
+                move(SAME)
             end, Hook.HookMethodType.Before)
         end
         local printedBefore = #k.sim.printed

@@ -307,6 +307,42 @@ describe("MP: a page in a carried handheld terminal is saved with its player", f
     end)
 end)
 
+-- Player text where it enters: a field's text is set through CustomInterface.TextChanged (the
+-- server calls it from ServerEventRead for a client's edit). What a device keeps is what reaches
+-- the item's saved state, also when the text comes right before a player's record is stored.
+describe("player text in a save, typed right before the players' records are stored", function()
+    local HOSTILE = "\1\2ste\27el\0 amount=2\31"
+    for _, target in ipairs({ "terminal" }) do
+        it("text typed into a carried " .. target .. "'s field from a patch on SavePlayers is saved cleaned", function()
+            local k = setup("server")
+            local device = k:handheld()
+            local field = "dbioterminal.search"
+            carry(k, device)
+            k:quiet()
+            local Hook = k.sim.env.Hook
+            Hook.Patch("spec.text", "Barotrauma.MultiPlayerCampaign", "SavePlayers", function()
+                Hook.RemovePatch("spec.text", "Barotrauma.MultiPlayerCampaign", "SavePlayers", Hook.HookMethodType.Before)
+                k.sim:setText(k.player, device, field, HOSTILE)
+            end, Hook.HookMethodType.Before)
+            k.sim:mpSaveAndQuit()
+            -- no invalid character reached the player's record or the submarine
+            assert.are.same({}, k.sim.errors)
+            k.sim:startRound()
+            assert.are.same({}, k.sim.errors)
+            k:cleanup()
+        end)
+    end
+
+    it("what a device keeps is there at once: no control character stays in the field", function()
+        local k = setup("server")
+        k.sim:setText(k.player, k:wall(), "dbioterminal.search", "st\1e\27el")
+        assert.are.equal("steel", k.sim:fieldText(k:wall(), "dbioterminal.search"))
+        k.sim:setText(k.player, k.restocker, "restocker.config", "steel\tamount=2\0")
+        assert.are.equal("steel amount=2", k.sim:fieldText(k.restocker, "restocker.config"))
+        k:cleanup()
+    end)
+end)
+
 describe("save phases", function()
     it("MP: from SavePlayers until the next round nothing is stored or taken, and status says so", function()
         local k = setup("server")
