@@ -465,6 +465,7 @@ export class TerminalFeature implements SessionHost {
                 // back) have their units returned by the lease's close: still booked until gone.
                 if (session.page !== undefined) {
                     session.page.returningInto(this.dropping);
+                    this.bookTakenInto(session);
                 }
                 // The page items the game dropped out of the removed terminal: their units are
                 // back, so the items go (booked until gone).
@@ -490,6 +491,40 @@ export class TerminalFeature implements SessionHost {
                 // change now, so the lease and the item's new owner never both count its unit.
                 s.page.reconcile(s.container);
             }
+        }
+    }
+
+    /**
+     * A removed terminal's page items go back as they are now, with what they hold (abandon). An
+     * item a player moved into one of them from another terminal's page is still placed on that
+     * page until its upkeep sees it gone: that page books the take first, or the returned record
+     * and that page's lease would both count the item. (It would be consumed anyway when it is
+     * removed with its holder, through item.removed, but the record is stored at once.)
+     */
+    private bookTakenInto(removed: TerminalSession): void {
+        const page = removed.page;
+        if (page === undefined) return;
+        const inside = new LuaMap<number, true>();
+        let any = false;
+        for (const [, p] of page.placed) {
+            if (p.item.Removed) continue;
+            for (const inner of nestedItems(p.item, [])) {
+                inside.set(inner.ID, true);
+                any = true;
+            }
+        }
+        if (!any) return;
+        for (const [, s] of this.sessions) {
+            const other = s.page;
+            const container = s.container;
+            if (s === removed || other === undefined || container === undefined) continue;
+            let holdsOne = false;
+            for (const [id] of other.placed) {
+                if (inside.has(id)) holdsOne = true;
+            }
+            if (!holdsOne) continue;
+            if (other.savedWithPlayer) other.reconcileAfterPlayersSaved(container);
+            else other.reconcile(container);
         }
     }
 

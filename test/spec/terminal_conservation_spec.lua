@@ -13,13 +13,6 @@ local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "tool
 local RUNS = 200
 local STEPS = 100
 
--- Removing a terminal in the middle of these sequences is left out for now: combined with edits
--- inside page items it still miscounts (open finding, docs/reliability.md: DBIO_SEED=1796604261
--- counts a spent tank put into a page toolbox twice once the terminal is removed; 1796604790 loses
--- a tank at a transition after an early removal). The removal paths keep their own specs
--- (terminal_page_spec, terminal_game_order_spec). DBIO_REMOVE_TERMINAL=1 puts the move back.
-local REMOVE_TERMINAL = os.getenv("DBIO_REMOVE_TERMINAL") == "1"
-
 local function sum(t)
     local n = 0
     for _, id in ipairs(IDS) do n = n + t[id] end
@@ -176,7 +169,7 @@ local function runOnce(seed)
             k.sim:reloadLua()
             k:tick(2)
             what = "reloadlua"
-        elseif r <= 5 and removedTerminals == 0 and REMOVE_TERMINAL then
+        elseif r <= 5 and removedTerminals == 0 then
             local ts = k.sim:findAll("databaseterminalfixed")
             local victim = ts[rnd(#ts)]
             -- Removing a container drops what it holds (ItemContainer.RemoveComponentSpecific):
