@@ -137,10 +137,8 @@ local function runOnce(seed)
     }
     -- The game saves no dead character's inventory: before a round ends, a body's items are put
     -- on the floor (as a crew would) so the accounting stays exact across the save.
-    -- A search field with a control character is cleaned at the next upkeep (a quarter second);
-    -- a save in the same frame as the typing would carry it (a known limit), so let one pass.
+    -- Typed text is clean where it enters, so a save may come in the same update as the typing.
     local function emptyBodies()
-        k:tick(16)
         for _, p in ipairs(players) do
             if p.IsDead then
                 for _, it in ipairs(p.Inventory.AllItemsMod) do k.sim:dropItem(it, p) end
