@@ -58,7 +58,17 @@ export class RemovalLedger {
 
     /** Queues `item` (and everything inside it) for removal; `onGone` runs once when it is gone. */
     queue(item: Item, what: string, onGone: OnGone): boolean {
-        if (this.pending.has(item.ID)) return false;
+        // A removed item is not queued: the game skips it (EntitySpawner.AddItemToRemoveQueue) and
+        // never reports it again, and its entry would block the next item the game gives its ID
+        // (the lowest free one, Entity.FindFreeId). The caller treats it as not queued.
+        if (item.Removed) return false;
+        const existing = this.pending.get(item.ID);
+        if (existing !== undefined) {
+            if (existing.item === item || !existing.item.Removed) return false;
+            // An entry whose item is gone without a report (and whose ID is taken again): it is
+            // settled now, as its report would have settled it.
+            this.onItemRemoved(existing.item, false);
+        }
         const inside = nestedItems(item, []);
         this.pending.set(item.ID, { item, onGone, what, inside });
         this.count++;

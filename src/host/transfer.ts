@@ -179,10 +179,12 @@ export class Transfer {
                 if (!consumed.ok) problem("spawned unit could not be consumed from its lease: " + consumed.message);
                 this.finishUnit(tracker);
             } else {
-                // Landed somewhere else (a full inventory): take it back out of the world.
-                this.removals.queue(landed.item, record.identifier, () => {
+                // Landed somewhere else (a full inventory): take it back out of the world. One
+                // already removed (before its callback) is gone: its unit goes back now.
+                const queued = this.removals.queue(landed.item, record.identifier, () => {
                     this.finishUnit(tracker);
                 });
+                if (!queued && landed.item.Removed) this.finishUnit(tracker);
             }
         });
         if (!started.ok) {

@@ -98,6 +98,35 @@ describe("extract never drops on the floor", function()
         assert.are.same({}, k.sim.errors)
     end)
 
+    it("an item removed before its spawn callback leaves nothing behind that blocks a later item with its ID", function()
+        -- The game gives a new entity the lowest free ID (Entity.FindFreeId), so the next spawn
+        -- reuses the ID of an item removed before its callback. That item's removal was never
+        -- going to be reported again (AddItemToRemoveQueue skips a removed item): nothing may be
+        -- left waiting for it.
+        local early, failing = true, false
+        local total = stocked({ faults = {
+            removeBeforeCallback = function() return early end,
+            failPut = function() return failing end,
+        } })
+        assert.is_true(k:api().extract("default", "steel", 1, k:named("out").OwnInventory, "spec").ok)
+        k:tick(2)
+        early, failing = false, true
+        local r = k:api().extract("default", "steel", 1, k:named("out").OwnInventory, "spec")
+        assert.is_true(r.ok, r.message)
+        -- the misplaced item (with the freed ID) is removed again at once and its unit is back
+        for i = 1, 3 do
+            k:tick(1)
+            assert.are.equal(total, k:totals(IDS).steel, "update " .. i)
+        end
+        failing = false
+        k:tick(400)
+        assert.are.equal(0, floorUnits("steel"))
+        assert.are.equal(total, k:totals(IDS).steel)
+        local ok, report = k:verifyClean()
+        assert.is_true(ok, report)
+        assert.are.same({}, k.sim.errors)
+    end)
+
     it("a placement that fails lands nothing on the floor for good", function()
         local failing = false
         local total = stocked({ faults = { failPut = function() return failing end } })
