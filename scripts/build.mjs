@@ -211,7 +211,7 @@ function zipEntries(dir, prefix) {
 
 function pythonZipTest(zipPath) {
     const r = spawnSync("python3", ["-m", "zipfile", "-t", zipPath], { encoding: "utf8" });
-    if (r.error && r.error.code === "ENOENT") return "python3 not found: checked with the built-in reader only";
+    if (r.error && r.error.code === "ENOENT") return "python3 not found: checked with the zip reader only";
     const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
     if (r.status !== 0 || /corrupted|Error/.test(out)) {
         fail([{ file: rel(zipPath), line: 1, column: 1, message: `python3 -m zipfile -t: ${out.trim()}` }], "release zip failed the zipfile test");
@@ -219,7 +219,7 @@ function pythonZipTest(zipPath) {
     return "python3 -m zipfile -t passed";
 }
 
-function dist() {
+async function dist() {
     const version = readJson(PACKAGE_JSON).version;
     if (typeof version !== "string" || !/^\d+\.\d+\.\d+/.test(version)) {
         fail([{ file: "package.json", line: lineOf(readFileSync(PACKAGE_JSON, "utf8"), '"version"'), column: 1, message: `version "${version}" is not x.y.z` }], "bad version");
@@ -250,7 +250,7 @@ function dist() {
 
     const zipPath = join(DIST_DIR, `${MOD_FOLDER_NAME}-${version}.zip`);
     writeFileSync(zipPath, buildZip(zipEntries(DIST_MOD, MOD_FOLDER_NAME)));
-    const { entries, problems } = readZip(readFileSync(zipPath));
+    const { entries, problems } = await readZip(readFileSync(zipPath));
     const names = new Set(entries.map((e) => e.name));
     for (const needed of [`${MOD_FOLDER_NAME}/filelist.xml`, `${MOD_FOLDER_NAME}/${BUNDLE_IN_MOD.split(/[\\/]/).join("/")}`]) {
         if (!names.has(needed)) problems.push(`missing ${needed}`);
@@ -428,7 +428,7 @@ try {
 for (const [name, step] of STEPS) {
     const t0 = Date.now();
     try {
-        const note = step();
+        const note = await step();
         console.log(`[build] ${name}: ${note} (${Date.now() - t0} ms)`);
     } catch (e) {
         if (!(e instanceof BuildFailure)) throw e;

@@ -10,8 +10,25 @@
 //                                             drawing; exit 1 when any differs or is missing
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { decodePng, encodePng } from "./lib/png.mjs";
+import pngjs from "pngjs";
 import { MOD_DIR, rel } from "./lib/paths.mjs";
+
+// ---------------------------------------------------------------- PNG
+
+// PNG files are written and read by pngjs: 8-bit RGBA, adaptive filtering, zlib level 9 with the
+// default strategy (the same zlib settings for every file, so the bytes depend only on the pixels
+// and the zlib that node ships).
+const PNG_OPTIONS = { colorType: 6, inputColorType: 6, bitDepth: 8, inputHasAlpha: true, deflateLevel: 9, deflateStrategy: 0, filterType: -1 };
+
+function encodePng(width, height, rgba) {
+    return pngjs.PNG.sync.write({ width, height, data: Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength) }, PNG_OPTIONS);
+}
+
+/** Reads any PNG as 8-bit RGBA (pngjs checks the signature, chunk CRCs and the zlib stream). */
+function decodePng(file) {
+    const png = pngjs.PNG.sync.read(file);
+    return { width: png.width, height: png.height, rgba: png.data };
+}
 
 // ---------------------------------------------------------------- canvas
 

@@ -25,7 +25,11 @@ give_up() {
 }
 
 # 1. Node packages.
-if ! command -v node >/dev/null 2>&1; then give_up "node is not installed (Node 20 or later is required)"; fi
+if ! command -v node >/dev/null 2>&1; then give_up "node is not installed (Node 20.15 or later is required)"; fi
+# The release zip's reader checks CRC-32 with zlib.crc32, which node has from 20.15 on.
+if ! node -e 'process.exit(typeof require("node:zlib").crc32 === "function" ? 0 : 1)'; then
+    give_up "node $(node --version) is too old: Node 20.15 or later is required (zlib.crc32)"
+fi
 if [ ! -d node_modules ] || ! node scripts/lib/deps-fresh.mjs; then
     say "installing npm packages: npm ci"
     npm ci || give_up "npm ci failed"

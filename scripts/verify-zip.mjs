@@ -17,7 +17,7 @@ try {
     console.error(`${archive}: cannot read: ${e.message}`);
     process.exit(1);
 }
-const { entries, problems } = readZip(buf);
+const { entries, problems } = await readZip(buf);
 for (const e of entries) console.log(`${e.method === 8 ? "deflate" : "store  "} ${String(e.size).padStart(9)} ${e.name}`);
 const names = new Set(entries.map((e) => e.name));
 for (const r of required) if (!names.has(r)) problems.push(`missing entry ${r}`);

@@ -1,16 +1,24 @@
-// A small ZIP writer and reader (PKZIP 2.0: deflate or store, no ZIP64, no encryption).
-// The writer is deterministic: entries are sorted and get a fixed timestamp, so the same files
-// always give the same archive on the same zlib.
-import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { crc32 } from "./crc32.mjs";
+// The release zip: written with fflate, read back and checked with yauzl.
+// The archive is deterministic: entries are sorted, every entry carries the same timestamp and
+// Unix mode, and fflate's deflate is plain JavaScript, so the same files give the same bytes on
+// any machine and node version.
+import * as zlib from "node:zlib";
+import { deflateSync, zipSync } from "fflate";
+import yauzl from "yauzl";
 
-const LOCAL_SIG = 0x04034b50;
-const CENTRAL_SIG = 0x02014b50;
-const END_SIG = 0x06054b50;
-const UTF8_FLAG = 0x0800;
-// 2020-01-01 00:00:00 in MS-DOS format.
-const DOS_TIME = 0;
-const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1;
+// 2020-01-01 00:00:00. ZIP stores local date and time fields and fflate reads them with the
+// local-time getters, so the Date is built from local fields: the same stamp in every time zone.
+const MTIME = new Date(2020, 0, 1, 0, 0, 0);
+const OS_UNIX = 3;
+
+// CRC-32 comes from node's zlib (20.15 and later): neither fflate nor yauzl exports one.
+if (typeof zlib.crc32 !== "function") throw new Error(`node ${process.version} has no zlib.crc32: Node 20.15 or later is required`);
+const MSDOS_DIRECTORY = 0x10;
+
+/** External attributes: the Unix mode in the high 16 bits (directories 0755, files 0644). */
+function attrsOf(isDir) {
+    return (((isDir ? 0o40755 : 0o100644) << 16) | (isDir ? MSDOS_DIRECTORY : 0)) >>> 0;
+}
 
 /**
  * Builds a ZIP archive. `entries` are { name, data } (data: Buffer) for files and
@@ -18,137 +26,67 @@ const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1;
  */
 export function buildZip(entries) {
     const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const locals = [];
-    const centrals = [];
-    let offset = 0;
+    const files = {};
     for (const entry of sorted) {
-        const name = Buffer.from(entry.name, "utf8");
         const isDir = entry.name.endsWith("/");
-        const data = isDir ? Buffer.alloc(0) : entry.data;
-        const crc = crc32(data);
-        let method = 0;
-        let stored = data;
-        if (!isDir && data.length > 0) {
-            const deflated = deflateRawSync(data, { level: 9 });
-            if (deflated.length < data.length) {
-                method = 8;
-                stored = deflated;
-            }
-        }
-        const flags = /[^\x20-\x7e]/.test(entry.name) ? UTF8_FLAG : 0;
-
-        const local = Buffer.alloc(30);
-        local.writeUInt32LE(LOCAL_SIG, 0);
-        local.writeUInt16LE(20, 4); // version needed
-        local.writeUInt16LE(flags, 6);
-        local.writeUInt16LE(method, 8);
-        local.writeUInt16LE(DOS_TIME, 10);
-        local.writeUInt16LE(DOS_DATE, 12);
-        local.writeUInt32LE(crc, 14);
-        local.writeUInt32LE(stored.length, 18);
-        local.writeUInt32LE(data.length, 22);
-        local.writeUInt16LE(name.length, 26);
-        local.writeUInt16LE(0, 28);
-        locals.push(local, name, stored);
-
-        const central = Buffer.alloc(46);
-        central.writeUInt32LE(CENTRAL_SIG, 0);
-        central.writeUInt16LE(0x031e, 4); // made by: Unix, spec 3.0
-        central.writeUInt16LE(20, 6);
-        central.writeUInt16LE(flags, 8);
-        central.writeUInt16LE(method, 10);
-        central.writeUInt16LE(DOS_TIME, 12);
-        central.writeUInt16LE(DOS_DATE, 14);
-        central.writeUInt32LE(crc, 16);
-        central.writeUInt32LE(stored.length, 20);
-        central.writeUInt32LE(data.length, 24);
-        central.writeUInt16LE(name.length, 28);
-        central.writeUInt16LE(0, 30); // extra
-        central.writeUInt16LE(0, 32); // comment
-        central.writeUInt16LE(0, 34); // disk
-        central.writeUInt16LE(0, 36); // internal attributes
-        // External attributes: Unix mode in the high 16 bits (dirs 0755, files 0644).
-        central.writeUInt32LE((((isDir ? 0o40755 : 0o100644) << 16) | (isDir ? 0x10 : 0)) >>> 0, 38);
-        central.writeUInt32LE(offset, 42);
-        centrals.push(central, name);
-
-        offset += local.length + name.length + stored.length;
+        const data = isDir ? new Uint8Array(0) : new Uint8Array(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength);
+        // Stored when deflate does not make it smaller (directories, empty files, PNGs).
+        const level = !isDir && data.length > 0 && deflateSync(data, { level: 9 }).length < data.length ? 9 : 0;
+        files[entry.name] = [data, { level, mtime: MTIME, os: OS_UNIX, attrs: attrsOf(isDir) }];
     }
-    const centralStart = offset;
-    const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(END_SIG, 0);
-    end.writeUInt16LE(0, 4);
-    end.writeUInt16LE(0, 6);
-    end.writeUInt16LE(sorted.length, 8);
-    end.writeUInt16LE(sorted.length, 10);
-    end.writeUInt32LE(centralSize, 12);
-    end.writeUInt32LE(centralStart, 16);
-    end.writeUInt16LE(0, 20);
-    return Buffer.concat([...locals, ...centrals, end]);
+    return Buffer.from(zipSync(files));
+}
+
+/** Reads one entry's local header and data; pushes what is wrong to `problems`, returns the data or undefined. */
+async function readEntry(zip, entry, problems) {
+    const name = entry.fileName;
+    try {
+        const local = await zip.readLocalFileHeaderPromise(entry);
+        const localName = local.fileName.toString("utf8");
+        if (localName !== name) problems.push(`${name}: local header names ${localName}`);
+        if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+            problems.push(`${name}: unsupported method ${entry.compressionMethod}`);
+            return undefined;
+        }
+        // yauzl inflates and checks the inflated size against the directory; the CRC-32 is ours to check.
+        const stream = await zip.openReadStreamPromise(entry);
+        const chunks = [];
+        for await (const chunk of stream) chunks.push(chunk);
+        const data = Buffer.concat(chunks);
+        if (zlib.crc32(data) !== entry.crc32) problems.push(`${name}: CRC-32 mismatch`);
+        return data;
+    } catch (e) {
+        problems.push(`${name}: cannot read (${e.message})`);
+        return undefined;
+    }
 }
 
 /**
  * Reads and verifies a ZIP archive: walks the central directory, checks each local header
- * against it, inflates every file and compares sizes and CRC-32. Returns
- * { entries: [{ name, size, method }], problems: [string] }.
+ * against it, inflates every file and compares sizes and CRC-32. Resolves to
+ * { entries: [{ name, size, method, data }], problems: [string] }.
  */
-export function readZip(buf) {
+export async function readZip(buf) {
     const problems = [];
     const entries = [];
-    let endAt = -1;
-    for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-        if (buf.readUInt32LE(i) === END_SIG) {
-            endAt = i;
-            break;
-        }
+    let zip;
+    try {
+        zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, strictFileNames: true });
+    } catch (e) {
+        return { entries, problems: [e.message] };
     }
-    if (endAt < 0) return { entries, problems: ["no end-of-central-directory record"] };
-    const count = buf.readUInt16LE(endAt + 10);
-    const centralSize = buf.readUInt32LE(endAt + 12);
-    let pos = buf.readUInt32LE(endAt + 16);
-    if (pos + centralSize !== endAt) problems.push("central directory size/offset do not match its position");
-    for (let n = 0; n < count; n++) {
-        if (pos + 46 > buf.length || buf.readUInt32LE(pos) !== CENTRAL_SIG) {
-            problems.push(`central directory entry ${n} is damaged`);
-            break;
-        }
-        const method = buf.readUInt16LE(pos + 10);
-        const crc = buf.readUInt32LE(pos + 16);
-        const compSize = buf.readUInt32LE(pos + 20);
-        const size = buf.readUInt32LE(pos + 24);
-        const nameLen = buf.readUInt16LE(pos + 28);
-        const extraLen = buf.readUInt16LE(pos + 30);
-        const commentLen = buf.readUInt16LE(pos + 32);
-        const localAt = buf.readUInt32LE(pos + 42);
-        const name = buf.toString("utf8", pos + 46, pos + 46 + nameLen);
-        pos += 46 + nameLen + extraLen + commentLen;
-
-        if (buf.readUInt32LE(localAt) !== LOCAL_SIG) {
-            problems.push(`${name}: local header missing`);
-            continue;
-        }
-        const localNameLen = buf.readUInt16LE(localAt + 26);
-        const localExtraLen = buf.readUInt16LE(localAt + 28);
-        const localName = buf.toString("utf8", localAt + 30, localAt + 30 + localNameLen);
-        if (localName !== name) problems.push(`${name}: local header names ${localName}`);
-        const dataAt = localAt + 30 + localNameLen + localExtraLen;
-        const raw = buf.subarray(dataAt, dataAt + compSize);
-        let data;
-        try {
-            if (method === 0) data = raw;
-            else if (method === 8) data = inflateRawSync(raw);
-            else {
-                problems.push(`${name}: unsupported method ${method}`);
-                continue;
-            }
-        } catch (e) {
-            problems.push(`${name}: cannot inflate (${e.message})`);
-            continue;
-        }
-        if (data.length !== size) problems.push(`${name}: size ${data.length}, directory says ${size}`);
-        if (crc32(data) !== crc) problems.push(`${name}: CRC-32 mismatch`);
-        entries.push({ name, size, method, data });
-    }
+    await new Promise((resolve) => {
+        zip.on("entry", async (entry) => {
+            const data = await readEntry(zip, entry, problems);
+            if (data !== undefined) entries.push({ name: entry.fileName, size: entry.uncompressedSize, method: entry.compressionMethod, data });
+            zip.readEntry();
+        });
+        zip.on("error", (e) => {
+            problems.push(`central directory: ${e.message}`);
+            resolve();
+        });
+        zip.on("end", resolve);
+        zip.readEntry();
+    });
     return { entries, problems };
 }
