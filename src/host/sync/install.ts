@@ -3,13 +3,17 @@
  * clients run client-side LuaCs (nobody else is sent anything), one receiver for client requests
  * (wrapped: no Lua error escapes it), and the think hook for flushes. Singleplayer has no
  * network: the data is local there and the terminal's own controls are the interface.
+ *
+ * The host knows no device: the terminal feature's answer to "bring this entry onto the page"
+ * arrives as the `bringToPage` argument (features/terminal/pageRequests.ts).
  */
 import type { HostServices } from "../runtime";
 import { watchesFor } from "../../core/watch";
 import { once, problem } from "../log";
 import { SyncClientRef, SyncServer } from "./server";
 import { terminalAccess } from "./access";
-import { bringToPage } from "./pageRequests";
+import type { ItemKey } from "../../core/keys";
+import type { Result } from "../../core/result";
 import { NET_UP } from "./wire";
 import { addHook, receive } from "../guard";
 
@@ -21,7 +25,13 @@ function refOf(client: Client): SyncClientRef {
     return { id: client.SessionId, name: client.Name, client };
 }
 
-export function installSync(services: HostServices): SyncServer | undefined {
+/**
+ * Shows `key` (or exact entry `exactId`) on the page of terminal item `terminalItemId` for
+ * `client`, who was checked to be using that terminal; never raises.
+ */
+export type BringToPage = (this: void, terminalItemId: number, key: ItemKey, exactId: number | undefined, client: Client | undefined) => Result<string>;
+
+export function installSync(services: HostServices, bringToPage: BringToPage): SyncServer | undefined {
     const watches = watchesFor(services.store);
     watches.setErrorSink((message) => problem(message));
     if (!SERVER) return undefined;

@@ -1,5 +1,5 @@
-import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "./interfaceFields";
-import { cleanFieldText } from "./terminalText";
+import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "../shared/interfaceFields";
+import { cleanFieldText } from "../shared/fieldText";
 
 /**
  * What a restocker keeps stocked, read from text a player or a submarine designer wrote: the

@@ -4,8 +4,8 @@
  * whole number in 1..99, and the client keeps to a cooldown. The server never trusts a client's
  * numbers beyond these.
  */
-import { ok, refuse, Result } from "../core/result";
-import { findRecipe, MAX_BATCHES } from "./fabricatorRecipe";
+import { ok, refuse, Result } from "../../core/result";
+import { findRecipe, MAX_BATCHES } from "./recipe";
 
 export interface CheckedRequest {
     readonly fab: FabricatorComponent;

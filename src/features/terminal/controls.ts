@@ -6,11 +6,11 @@
  * is bound to, and at the rate a player may press (terminalRate.ts); anything else is refused,
  * changes nothing, and is logged at most once a minute per player (or terminal) and reason.
  */
-import { normalizeDatabaseId } from "../core/keys";
-import { ok, refuse, Result } from "../core/result";
-import { once } from "../host/log";
-import type { TerminalSession } from "./terminalSession";
-import { checkId } from "./terminalExtensions";
+import { normalizeDatabaseId } from "../../core/keys";
+import { ok, refuse, Result } from "../../core/result";
+import { once } from "../../host/log";
+import type { TerminalSession } from "./session";
+import { checkId } from "./extensions";
 
 export const HOOK_PREFIX = "databaseio.terminal.";
 
