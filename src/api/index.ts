@@ -386,7 +386,7 @@ export function buildApi(s: ApiServices) {
             return listen("committed", s.lifecycle.committed, name, fn, (ids) => [...ids]);
         },
 
-        /** Terminals: a sort mode for the Sort button; compare(a, b) -> number (shapes: features/terminalExtensions.ts). */
+        /** Terminals: a sort mode for the Sort button; compare(a, b) -> number (shapes: features/terminal/extensions.ts). */
         registerSortMode(this: void, id: string, label: string, compare: (this: void, a: unknown, b: unknown) => number): Result<string> {
             return guarded(() => registerSortMode(id, label, compare));
         },

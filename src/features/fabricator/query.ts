@@ -1,11 +1,11 @@
 /**
  * The server's answer to `databaseio.fab.query`: per ingredient row of the recipe a client has
  * chosen, what the batches need, what the fabricator already reaches (input, linked containers,
- * the user's inventory: fabricatorStock.ts, the count the pull itself uses) and what its database
+ * the user's inventory: stock.ts, the count the pull itself uses) and what its database
  * can give (core/consume.ts countAvailable: available, not leased, within the row's condition
  * range). `coverable` runs the very plan a fill would run, without taking anything.
  *
- * Validated like a fill request (fabricatorRequest.ts) with its own cooldown. A refused query is
+ * Validated like a fill request (request.ts) with its own cooldown. A refused query is
  * answered with the reason (the client shows it instead of rows) and logged once per kind; a query
  * that arrives too fast is dropped (the client asks again). Nothing here changes the store.
  */

@@ -150,7 +150,7 @@ export class TerminalSession {
         this.request({ kind: "page", page: 1 });
     }
 
-    /** Built-in modes, then the ones other mods registered (terminalExtensions.ts). */
+    /** Built-in modes, then the ones other mods registered (extensions.ts). */
     cycleSort(): void {
         const modes = sortCycle();
         let index = 0;

@@ -178,7 +178,7 @@ export class TerminalFeature implements SessionHost {
         return names.length === 0 ? string.format("terminal %d", session.item.ID) : table.concat(names, "+");
     }
 
-    /** Charges a request to every user of the terminal (see terminalRate.ts). */
+    /** Charges a request to every user of the terminal (see rate.ts). */
     admit(session: TerminalSession): Result<true> & { readonly who?: string } {
         const ids: number[] = [];
         let nIds = 0;
@@ -348,7 +348,7 @@ export class TerminalFeature implements SessionHost {
 
     /** The search text; a field holding what a save cannot (control characters, any length) is cleaned in place. */
     private searchOf(item: Item): string {
-        // By position, never by Label: the game localizes labels (see interfaceFields.ts).
+        // By position, never by Label: the game localizes labels (see shared/interfaceFields.ts).
         const element = interfaceElementAt(item, TERMINAL_SEARCH_POSITION);
         if (element === undefined) return "";
         const raw = element.Signal;
