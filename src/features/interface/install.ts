@@ -10,13 +10,10 @@ const HOOK = "databaseio.interface.";
 
 export function installInterfaces(s: HostServices): Interfaces {
     const interfaces = new Interfaces(s);
-    let running = Game.RoundStarted;
     s.lifecycle.afterRebuild.add("interfaces", () => {
-        running = true;
-        interfaces.rescan();
+        interfaces.start();
     });
     s.lifecycle.roundEnded.add("interfaces", () => {
-        running = false;
         interfaces.stop();
     });
     addHook("item.created", HOOK + "created", (item: Item) => {
@@ -29,9 +26,7 @@ export function installInterfaces(s: HostServices): Interfaces {
         interfaces.onPut(inventory, item, user);
     });
     addHook("think", HOOK + "think", () => {
-        // Nothing is stored from the first save step on (savePhases.ts): what lies in an
-        // interface then stays there, in the save, and is stored in the next round.
-        if (running && !s.phases.frozen) interfaces.think();
+        interfaces.update();
     });
     return interfaces;
 }

@@ -23,6 +23,8 @@ export class Interfaces {
     private dirty = new LuaMap<number, true>();
     private hasDirty = false;
     private lastSweep = 0;
+    /** Whether a round runs: set at install, on every rebuild, cleared at round end. */
+    private running = Game.RoundStarted;
     readonly memory = new InterfaceMemory();
 
     constructor(private readonly s: HostServices) {}
@@ -91,8 +93,23 @@ export class Interfaces {
         }
     }
 
+    /** After every rebuild (round start, Lua reload). */
+    start(): void {
+        this.running = true;
+        this.rescan();
+    }
+
+    /**
+     * think. Nothing is stored from the first save step on (savePhases.ts): what lies in an
+     * interface then stays there, in the save, and is stored in the next round.
+     */
+    update(): void {
+        if (this.running && !this.s.phases.frozen) this.think();
+    }
+
     /** Round end: nothing is stored after the round stops. */
     stop(): void {
+        this.running = false;
         this.dirty = new LuaMap<number, true>();
         this.hasDirty = false;
     }

@@ -13,11 +13,9 @@ const HOOK = "databaseio.restocker.";
 
 export function installRestockers(s: HostServices): Restockers {
     const restockers = new Restockers(s);
-    restockers.running = Game.RoundStarted;
-    if (restockers.running) restockers.rescan();
+    restockers.start(Game.RoundStarted);
     s.lifecycle.afterRebuild.add("restockers", () => {
-        restockers.running = true;
-        restockers.rescan();
+        restockers.start(true);
     });
     // The config field keeps what the restocker would make of it.
     cleanTextWhereItEnters("restockers", (item, text) => (prefabIdOf(item) === RESTOCKER_ID ? cleanConfigText(text) : undefined));

@@ -239,6 +239,15 @@ export class Restockers {
         }
     }
 
+    /**
+     * Install (a round may already run: Lua reloaded mid-round) and every rebuild: restockers
+     * work from here on, over a fresh scan of the world.
+     */
+    start(roundRunning: boolean): void {
+        this.running = roundRunning;
+        if (roundRunning) this.rescan();
+    }
+
     /** Round end: nothing moves until the next rebuild. */
     stop(): void {
         this.running = false;
