@@ -11,6 +11,7 @@ import { installInterfaces } from "./interface/install";
 import { installRestockers } from "./restocker/install";
 import { installFabricators } from "./fabricator/install";
 import { installTerminals } from "./terminal/install";
+import { terminalAccess } from "./terminal/access";
 import { bringToPage } from "./terminal/pageRequests";
 
 export function installFeatures(services: HostServices): void {
@@ -19,5 +20,5 @@ export function installFeatures(services: HostServices): void {
     installRestockers(services);
     installFabricators(services);
     installTerminals(services);
-    installSync(services, bringToPage);
+    installSync(services, { access: terminalAccess, bring: bringToPage });
 }

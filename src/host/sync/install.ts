@@ -4,14 +4,14 @@
  * (wrapped: no Lua error escapes it), and the think hook for flushes. Singleplayer has no
  * network: the data is local there and the terminal's own controls are the interface.
  *
- * The host knows no device: the terminal feature's answer to "bring this entry onto the page"
- * arrives as the `bringToPage` argument (features/terminal/pageRequests.ts).
+ * The host knows no device: whether a client may use a terminal and "bring this entry onto the
+ * page" are the terminal feature's answers, passed in as `terminals`
+ * (features/terminal/access.ts, features/terminal/pageRequests.ts).
  */
 import type { HostServices } from "../runtime";
 import { watchesFor } from "../../core/watch";
 import { once, problem } from "../log";
 import { SyncClientRef, SyncServer } from "./server";
-import { terminalAccess } from "./access";
 import type { ItemKey } from "../../core/keys";
 import type { Result } from "../../core/result";
 import { NET_UP } from "./wire";
@@ -25,13 +25,18 @@ function refOf(client: Client): SyncClientRef {
     return { id: client.SessionId, name: client.Name, client };
 }
 
-/**
- * Shows `key` (or exact entry `exactId`) on the page of terminal item `terminalItemId` for
- * `client`, who was checked to be using that terminal; never raises.
- */
-export type BringToPage = (this: void, terminalItemId: number, key: ItemKey, exactId: number | undefined, client: Client | undefined) => Result<string>;
+/** The terminal device's side of the sync server. */
+export interface TerminalPorts {
+    /** May this client's character use that terminal now? Its database id; never raises. */
+    access(this: void, client: Client | undefined, terminalItemId: number): Result<string>;
+    /**
+     * Shows `key` (or exact entry `exactId`) on the page of terminal item `terminalItemId` for
+     * `client`, who was checked to be using that terminal; never raises.
+     */
+    bring(this: void, terminalItemId: number, key: ItemKey, exactId: number | undefined, client: Client | undefined): Result<string>;
+}
 
-export function installSync(services: HostServices, bringToPage: BringToPage): SyncServer | undefined {
+export function installSync(services: HostServices, terminals: TerminalPorts): SyncServer | undefined {
     const watches = watchesFor(services.store);
     watches.setErrorSink((message) => problem(message));
     if (!SERVER) return undefined;
@@ -43,8 +48,8 @@ export function installSync(services: HostServices, bringToPage: BringToPage): S
         send: (to, msg) => {
             if (to.client !== undefined) Networking.Send(msg, to.client.Connection);
         },
-        access: (who, terminal) => terminalAccess(who.client, terminal),
-        bring: (who, terminal, key, exactId) => bringToPage(terminal, key, exactId, who.client),
+        access: (who, terminal) => terminals.access(who.client, terminal),
+        bring: (who, terminal, key, exactId) => terminals.bring(terminal, key, exactId, who.client),
         refused: (key, message) => {
             once(key, services.now(), LOG_INTERVAL, message);
         },
