@@ -584,28 +584,28 @@ export const GROWTH_ALLOWLIST = [
     // The cores of one database id on the loaded submarine: one, or a few in a conflict.
     { module: "core.lifecycle", text: "group" },
     // The 33 control characters, built once.
-    { module: "features.terminalText", text: "controlChars" },
+    { module: "features.shared.fieldText", text: "controlChars" },
     // Control characters removed from a text field's text, which is cut to 256 characters first.
-    { module: "features.terminalText", text: "string.find" },
+    { module: "features.shared.fieldText", text: "string.find" },
     // The localized names of one prefab: one per text pack (English, Simplified Chinese).
-    { module: "features.terminalNames", text: "list" },
+    { module: "features.terminal.names", text: "list" },
     // The words of one console command line.
     { module: "host.commands", text: "out" },
     // The words of one restocker's config text (its field holds at most 200 characters,
     // maxtextlength in mod/Items/Restocker.xml, or its `stock:` item tags): kinds and tags are
     // capped at MAX_STOCK_KINDS (16).
-    { module: "features.restockerConfig", text: "tags" },
-    { module: "features.restockerConfig", text: "identifiers" },
-    { module: "features.restockerConfig", text: "problems" },
-    { module: "features.restockerConfig", text: "words" },
+    { module: "features.restocker.config", text: "tags" },
+    { module: "features.restocker.config", text: "identifiers" },
+    { module: "features.restocker.config", text: "problems" },
+    { module: "features.restocker.config", text: "words" },
     // One restocker's deliveries still on their way: each fills free slots of its linked
     // containers, so they are bounded by those slots.
-    { module: "features.restocker", text: /^____r_deliveries_\d+$/ },
+    { module: "features.restocker.restockers", text: /^____r_deliveries_\d+$/ },
     // The characters using one terminal.
-    { module: "features.terminalUsers", text: "users" },
-    { module: "features.terminal", text: "names" },
+    { module: "features.terminal.users", text: "users" },
+    { module: "features.terminal.terminals", text: "names" },
     // The terminals whose upkeep slot is this tick (one in UPKEEP_EVERY of them), emptied each tick.
-    { module: "features.terminal", text: "due" },
+    { module: "features.terminal.terminals", text: "due" },
 ];
 
 const LOOPS = new Set(["WhileStatement", "RepeatStatement", "ForNumericStatement", "ForGenericStatement"]);

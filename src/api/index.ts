@@ -12,7 +12,7 @@ import { refuse, Result } from "../core/result";
 import type { MutationEvent } from "../core/events";
 import type { Transfer } from "../host/transfer";
 import type { LifecycleBinding } from "../host/lifecycle";
-import { registerSearchFilter, registerSortMode, registerTerminalAction } from "../features/terminalExtensions";
+import { registerSearchFilter, registerSortMode, registerTerminalAction } from "../features/terminal/extensions";
 import { normalizeDatabaseId } from "../core/keys";
 import { isWellFormedIdentifier, isWellFormedKey, MAX_QUALITY } from "../core/entries";
 import { consume, planConsume } from "../core/consume";
@@ -22,7 +22,7 @@ import type { RebuildReport, RebuiltState } from "../core/lifecycle";
 import { ok } from "../core/result";
 import { canSpawn } from "../host/spawner";
 import { problem } from "../host/log";
-import { tagResolver } from "../features/prefabTags";
+import { tagResolver } from "../features/shared/prefabTags";
 import type { Signal } from "../host/events";
 
 export const API_VERSION = 1;
@@ -386,7 +386,7 @@ export function buildApi(s: ApiServices) {
             return listen("committed", s.lifecycle.committed, name, fn, (ids) => [...ids]);
         },
 
-        /** Terminals: a sort mode for the Sort button; compare(a, b) -> number (shapes: features/terminalExtensions.ts). */
+        /** Terminals: a sort mode for the Sort button; compare(a, b) -> number (shapes: features/terminal/extensions.ts). */
         registerSortMode(this: void, id: string, label: string, compare: (this: void, a: unknown, b: unknown) => number): Result<string> {
             return guarded(() => registerSortMode(id, label, compare));
         },

@@ -10,8 +10,8 @@
  * `AmountToFabricate`. Both are read guarded: anything unexpected means "nothing chosen".
  */
 import { FabricatorModel, FabSelection } from "./fabricatorModel";
-import { FabQuery, QUERY_MESSAGE, readStock, STOCK_MESSAGE, writeQuery } from "../features/fabricatorWire";
-import { FILL_MESSAGE, isFedFabricator } from "../features/fabricator";
+import { FabQuery, QUERY_MESSAGE, readStock, STOCK_MESSAGE, writeQuery } from "../features/fabricator/wire";
+import { FILL_MESSAGE, isFedFabricator } from "../features/fabricator/fabricators";
 import { receive } from "../host/guard";
 
 export interface FabTransport {

@@ -226,7 +226,7 @@ declare interface Item {
 declare namespace Item {
     /**
      * Property sync to clients (terminal labels): `new Item.ChangePropertyEventData(property, entity)`
-     * is callable from Lua. Not simulated: callers must pcall it (see features/terminalLabel.ts).
+     * is callable from Lua. Not simulated: callers must pcall it (see features/terminal/label.ts).
      */
     function ChangePropertyEventData(property: unknown, entity: unknown): unknown;
     /** Converted to a fresh Lua table on every access: O(n), never call it per tick. */
@@ -424,7 +424,7 @@ declare interface FabricatorComponent extends ItemComponent {
     readonly AmountToFabricate: number;
     /**
      * private void StartFabricating(FabricationRecipe selectedItem, Character user, bool addToServerLog = true):
-     * callable only after LuaUserData.MakeMethodAccessible (see features/fabricator.ts).
+     * callable only after LuaUserData.MakeMethodAccessible (see features/fabricator/install.ts).
      */
     StartFabricating(selectedItem: FabricationRecipe, user: Character | undefined, addToServerLog: boolean): void;
 }
@@ -454,7 +454,7 @@ declare namespace GameSettings {
 }
 
 /**
- * Text packs of every loaded language (terminal search in several languages; features/terminalNames.ts).
+ * Text packs of every loaded language (terminal search in several languages; features/terminal/names.ts).
  * Confirmed in the game source (Barotrauma SharedSource/Text/TextManager.cs, TextPack.cs, TextFile.cs):
  * `TextManager.TextPacks` is a ConcurrentDictionary<LanguageIdentifier, ImmutableList<TextPack>>, one
  * entry per `language` attribute of every loaded text file (the vanilla package lists the text files

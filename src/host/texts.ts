@@ -45,10 +45,10 @@ export const MESSAGES: { readonly [id: string]: Message } = {
         zh: "数据库“%s”的物品种类已达上限（%s）",
     },
     "ingest.item_reason": { en: "%s: %s", zh: "%s：%s" },
-    // Terminals (features/terminal.ts).
+    // Terminals (features/terminal/).
     "terminal.handed_back": { en: "Not stored, handed back: %s", zh: "未存入，已退还：%s" },
     "terminal.left_in_terminal": { en: "Not stored, left in the terminal: %s", zh: "未存入，留在终端中：%s" },
-    // Fabricators (features/fabricator.ts).
+    // Fabricators (features/fabricator/).
     "fabricator.on_the_way": {
         en: "ingredients from the database are still on their way",
         zh: "来自数据库的原料仍在运送途中",

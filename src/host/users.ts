@@ -1,7 +1,7 @@
 /**
  * Who is using a terminal: one definition, read from what the game itself keeps. The terminal
- * pages (src/features/terminalUsers.ts) and the client panel's access check
- * (src/host/sync/access.ts) both use it.
+ * pages (src/features/terminal/users.ts) and the client panel's access check
+ * (src/features/terminal/access.ts) both use it.
  *
  * A living player character uses a terminal while it has it selected (Item.TryInteract sets
  * Character.SelectedItem, or SelectedSecondaryItem for a secondary item; the game's own

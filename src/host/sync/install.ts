@@ -3,13 +3,17 @@
  * clients run client-side LuaCs (nobody else is sent anything), one receiver for client requests
  * (wrapped: no Lua error escapes it), and the think hook for flushes. Singleplayer has no
  * network: the data is local there and the terminal's own controls are the interface.
+ *
+ * The host knows no device: whether a client may use a terminal and "bring this entry onto the
+ * page" are the terminal feature's answers, passed in as `terminals`
+ * (features/terminal/access.ts, features/terminal/pageRequests.ts).
  */
 import type { HostServices } from "../runtime";
 import { watchesFor } from "../../core/watch";
 import { once, problem } from "../log";
 import { SyncClientRef, SyncServer } from "./server";
-import { terminalAccess } from "./access";
-import { bringToPage } from "./pageRequests";
+import type { ItemKey } from "../../core/keys";
+import type { Result } from "../../core/result";
 import { NET_UP } from "./wire";
 import { addHook, receive } from "../guard";
 
@@ -21,7 +25,18 @@ function refOf(client: Client): SyncClientRef {
     return { id: client.SessionId, name: client.Name, client };
 }
 
-export function installSync(services: HostServices): SyncServer | undefined {
+/** The terminal device's side of the sync server. */
+export interface TerminalPorts {
+    /** May this client's character use that terminal now? Its database id; never raises. */
+    access(this: void, client: Client | undefined, terminalItemId: number): Result<string>;
+    /**
+     * Shows `key` (or exact entry `exactId`) on the page of terminal item `terminalItemId` for
+     * `client`, who was checked to be using that terminal; never raises.
+     */
+    bring(this: void, terminalItemId: number, key: ItemKey, exactId: number | undefined, client: Client | undefined): Result<string>;
+}
+
+export function installSync(services: HostServices, terminals: TerminalPorts): SyncServer | undefined {
     const watches = watchesFor(services.store);
     watches.setErrorSink((message) => problem(message));
     if (!SERVER) return undefined;
@@ -33,8 +48,8 @@ export function installSync(services: HostServices): SyncServer | undefined {
         send: (to, msg) => {
             if (to.client !== undefined) Networking.Send(msg, to.client.Connection);
         },
-        access: (who, terminal) => terminalAccess(who.client, terminal),
-        bring: (who, terminal, key, exactId) => bringToPage(terminal, key, exactId, who.client),
+        access: (who, terminal) => terminals.access(who.client, terminal),
+        bring: (who, terminal, key, exactId) => terminals.bring(terminal, key, exactId, who.client),
         refused: (key, message) => {
             once(key, services.now(), LOG_INTERVAL, message);
         },

@@ -7,18 +7,18 @@
  * timeout; a rebuild or rollback drops the lease (the loaded save is the truth) and late items are
  * removed again. When the last unit is settled, `onSettled` says whether every unit is in place.
  */
-import type { HostServices } from "../host/runtime";
-import type { ConsumeRequest, ConsumeResult } from "../core/consume";
-import { consume } from "../core/consume";
-import type { ItemKey } from "../core/keys";
-import { keyIdentifier, keyQuality, makeKey } from "../core/keys";
-import type { ItemRecord } from "../core/record";
-import { refuse } from "../core/result";
-import type { Result } from "../core/result";
-import { SAVING_CODE, SAVING_MESSAGE } from "../host/savePhases";
-import { spawnRecord } from "../host/spawner";
-import { problem, warn } from "../host/log";
-import { tagResolver } from "./prefabTags";
+import type { HostServices } from "../../host/runtime";
+import type { ConsumeRequest, ConsumeResult } from "../../core/consume";
+import { consume } from "../../core/consume";
+import type { ItemKey } from "../../core/keys";
+import { keyIdentifier, keyQuality, makeKey } from "../../core/keys";
+import type { ItemRecord } from "../../core/record";
+import { refuse } from "../../core/result";
+import type { Result } from "../../core/result";
+import { SAVING_CODE, SAVING_MESSAGE } from "../../host/savePhases";
+import { spawnRecord } from "../../host/spawner";
+import { problem, warn } from "../../host/log";
+import { tagResolver } from "../shared/prefabTags";
 
 export interface PullRequest {
     readonly dbId: string;

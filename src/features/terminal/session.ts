@@ -7,12 +7,13 @@
  * next page, or idle after a close. A request that arrives while spawns or returns are pending
  * waits for them (the latest request wins), so every unit is booked exactly once.
  */
-import type { HostServices } from "../host/runtime";
-import type { ItemKey } from "../core/keys";
-import { info } from "../host/log";
-import { LeasePage, RowOutcome } from "./terminalPage";
-import type { DatabaseView, SortMode, ViewQuery, ViewRow } from "./terminalView";
-import { actionCycle, sortCycle, sortLabel } from "./terminalExtensions";
+import type { HostServices } from "../../host/runtime";
+import type { ItemKey } from "../../core/keys";
+import { info } from "../../host/log";
+import { LeasePage, RowOutcome } from "./page";
+import type { DatabaseView, SortMode, ViewQuery } from "./view";
+import type { ViewRow } from "./row";
+import { actionCycle, sortCycle, sortLabel } from "./extensions";
 
 export type SessionState = "idle" | "filling" | "open" | "clearing";
 
@@ -149,7 +150,7 @@ export class TerminalSession {
         this.request({ kind: "page", page: 1 });
     }
 
-    /** Built-in modes, then the ones other mods registered (terminalExtensions.ts). */
+    /** Built-in modes, then the ones other mods registered (extensions.ts). */
     cycleSort(): void {
         const modes = sortCycle();
         let index = 0;

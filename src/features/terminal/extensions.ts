@@ -33,10 +33,10 @@
  * Labels: 1..24 characters of printable text. A comparator, filter or action that raises or
  * returns the wrong type is treated as a tie / no match / a refusal and logged once a minute.
  */
-import { ok, refuse, Result } from "../core/result";
-import { once } from "../host/log";
-import { cleanFieldText } from "./terminalText";
-import type { ViewRow } from "./terminalView";
+import { ok, refuse, Result } from "../../core/result";
+import { once } from "../../host/log";
+import { cleanFieldText } from "../shared/fieldText";
+import type { ViewRow } from "./row";
 
 export const BUILTIN_SORT_MODES: readonly string[] = ["name", "amount", "condition", "recent"];
 

@@ -3,7 +3,7 @@
  * handheld one carried, by a living player character). The game does not tell a LuaHook who
  * pressed a button, so a request counts only while somebody uses the terminal.
  */
-import { holderOf, playerCharacters, usesTerminal } from "../host/users";
+import { holderOf, playerCharacters, usesTerminal } from "../../host/users";
 
 export class TerminalUsers {
     /**

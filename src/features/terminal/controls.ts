@@ -3,14 +3,14 @@
  * CustomInterface button runs a StatusEffect with a `<LuaHook name="databaseio.terminal.xxx"/>`,
  * which the server calls with the item (never with who pressed it). A request is accepted only
  * while a living, connected character uses that terminal, and only for the database the terminal
- * is bound to, and at the rate a player may press (terminalRate.ts); anything else is refused,
+ * is bound to, and at the rate a player may press (rate.ts); anything else is refused,
  * changes nothing, and is logged at most once a minute per player (or terminal) and reason.
  */
-import { normalizeDatabaseId } from "../core/keys";
-import { ok, refuse, Result } from "../core/result";
-import { once } from "../host/log";
-import type { TerminalSession } from "./terminalSession";
-import { checkId } from "./terminalExtensions";
+import { normalizeDatabaseId } from "../../core/keys";
+import { ok, refuse, Result } from "../../core/result";
+import { once } from "../../host/log";
+import type { TerminalSession } from "./session";
+import { checkId } from "./extensions";
 
 export const HOOK_PREFIX = "databaseio.terminal.";
 

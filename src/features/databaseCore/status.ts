@@ -3,9 +3,8 @@
  * distinct items, version, saves). The label is saved with the item; it is refreshed at most once
  * a second and only when something changed.
  */
-import type { HostServices } from "../host/runtime";
-import { readBlob } from "../host/cores";
-import { addHook } from "../host/guard";
+import type { HostServices } from "../../host/runtime";
+import { readBlob } from "../../host/cores";
 
 /** The game cuts label text edited over the network to 100 characters; stay under it. */
 const MAX_LABEL = 100;
@@ -25,29 +24,32 @@ export function statusText(s: HostServices, anchorId: number, dbId: string): str
     return string.sub(text, 1, MAX_LABEL);
 }
 
-export function installDatabaseCores(s: HostServices): void {
-    let dirty = true;
-    let lastRefresh = -REFRESH_INTERVAL;
-    const markDirty = (): void => {
-        dirty = true;
-    };
-    s.store.subscribe("databaseio.core.label", markDirty);
-    s.lifecycle.afterRebuild.add("core.label", markDirty);
-    s.lifecycle.committed.add("core.label", markDirty);
-    addHook("think", "databaseio.core.label", () => {
-        if (!dirty) return;
-        const now = s.now();
-        if (now - lastRefresh < REFRESH_INTERVAL) return;
-        lastRefresh = now;
-        dirty = false;
-        for (const core of s.lifecycle.trackedCores()) {
+/** The label strips of the tracked cores, rewritten on the next refresh after a change. */
+export class CoreLabels {
+    private dirty = true;
+    private lastRefresh = -REFRESH_INTERVAL;
+
+    constructor(private readonly s: HostServices) {}
+
+    markDirty(): void {
+        this.dirty = true;
+    }
+
+    /** think: at most once per REFRESH_INTERVAL, and only after a change. */
+    refresh(): void {
+        if (!this.dirty) return;
+        const now = this.s.now();
+        if (now - this.lastRefresh < REFRESH_INTERVAL) return;
+        this.lastRefresh = now;
+        this.dirty = false;
+        for (const core of this.s.lifecycle.trackedCores()) {
             if (core.item.Removed) continue;
             const label = core.item.GetComponentString("ItemLabel");
             if (label === undefined) continue;
-            const text = statusText(s, core.anchorId, core.dbId);
+            const text = statusText(this.s, core.anchorId, core.dbId);
             if (label.Text !== text) label.Text = text;
         }
-    });
+    }
 }
 
 /** For `dbio status`: whether a core's blob is empty (a new core). */

@@ -4,8 +4,8 @@
  * whole number in 1..99, and the client keeps to a cooldown. The server never trusts a client's
  * numbers beyond these.
  */
-import { ok, refuse, Result } from "../core/result";
-import { findRecipe, MAX_BATCHES } from "./fabricatorRecipe";
+import { ok, refuse, Result } from "../../core/result";
+import { findRecipe, MAX_BATCHES } from "./recipe";
 
 export interface CheckedRequest {
     readonly fab: FabricatorComponent;
@@ -16,7 +16,7 @@ export interface CheckedRequest {
 /**
  * Codes: `no_client`, `no_character`, `too_fast` (say nothing to the player), `refused` (the
  * message is for the player). `last` holds each client's last request time (by session id);
- * `isFed` is fabricator.ts's isFedFabricator (passed in: that module imports this one).
+ * `isFed` is fabricators.ts's isFedFabricator (passed in: that module imports this one).
  */
 export function checkRequest(
     client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown,

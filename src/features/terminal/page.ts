@@ -24,18 +24,18 @@
  * when gone, under the epoch it was placed with. The lease is renewed (epoch + 1) or closed only
  * once nothing is pending, so a late or repeated return is refused by the epoch.
  */
-import type { ItemKey } from "../core/keys";
-import { keyIdentifier, keyQuality } from "../core/keys";
-import type { ItemRecord } from "../core/record";
-import { ok, refuse, Result } from "../core/result";
-import type { HostServices } from "../host/runtime";
-import { spawnRecord } from "../host/spawner";
-import { itemSignature, nestedItems, readRecord, recordSignature } from "../host/records";
-import { blockedReason } from "../host/policy";
-import { problem, warn } from "../host/log";
-import { makeMarker, stripMarker } from "./terminalMarker";
-import type { ViewRow } from "./terminalView";
-import { itemPrefab } from "../host/itemPrefabs";
+import type { ItemKey } from "../../core/keys";
+import { keyIdentifier, keyQuality } from "../../core/keys";
+import type { ItemRecord } from "../../core/record";
+import { ok, refuse, Result } from "../../core/result";
+import type { HostServices } from "../../host/runtime";
+import { spawnRecord } from "../../host/spawner";
+import { itemSignature, nestedItems, readRecord, recordSignature } from "../../host/records";
+import { blockedReason } from "../../host/policy";
+import { problem, warn } from "../../host/log";
+import { makeMarker, stripMarker } from "./marker";
+import type { ViewRow } from "./row";
+import { itemPrefab } from "../../host/itemPrefabs";
 
 /** Seconds after which spawns the game never performed are given up (their units return). */
 export const SPAWN_TIMEOUT = 5;

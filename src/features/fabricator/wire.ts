@@ -3,7 +3,7 @@
  * `databaseio.fab.query` (client -> server) names a fabricator, a recipe and a number of batches
  * exactly like `databaseio.fab.fill`; `databaseio.fab.stock` (server -> that client) answers per
  * ingredient row: what the recipe needs, what the fabricator already reaches and what its database
- * can give. Shared by the server (features/fabricatorQuery.ts) and the client
+ * can give. Shared by the server (features/fabricator/query.ts) and the client
  * (client/fabricatorClient.ts); it only reads and writes messages.
  */
 

@@ -2,7 +2,7 @@
  * The interface devices: which prefabs they are, whether they need power, and whether they unpack
  * containers (take the contents, keep the container).
  */
-import { prefabIdOf } from "../host/devices";
+import { prefabIdOf } from "../../host/devices";
 
 export interface InterfaceKind {
     readonly identifier: string;

@@ -15,19 +15,17 @@
  * Spent items of a watched kind (condition 0: empty tanks, spent shells) are ingested back into
  * the database as exact entries under the ingest policy, or left where they are if it refuses.
  */
-import type { HostServices } from "../host/runtime";
-import { databaseIdOf, prefabIdOf } from "../host/devices";
-import { DEVICE_TAG } from "../host/policy";
-import { once } from "../host/log";
-import { keyIdentifier } from "../core/keys";
-import { countAvailable, planConsume } from "../core/consume";
-import type { Ingredient } from "../core/consume";
-import type { MutationEvent } from "../core/events";
-import { cleanConfigText, configTextOf, parseConfig, RestockConfig } from "./restockerConfig";
-import { cleanTextWhereItEnters } from "../host/textEntry";
-import { tagResolver } from "./prefabTags";
-import { addHook } from "../host/guard";
-import { itemPrefab } from "../host/itemPrefabs";
+import type { HostServices } from "../../host/runtime";
+import { databaseIdOf, prefabIdOf } from "../../host/devices";
+import { DEVICE_TAG } from "../../host/policy";
+import { once } from "../../host/log";
+import { keyIdentifier } from "../../core/keys";
+import { countAvailable, planConsume } from "../../core/consume";
+import type { Ingredient } from "../../core/consume";
+import type { MutationEvent } from "../../core/events";
+import { configTextOf, parseConfig, RestockConfig } from "./config";
+import { tagResolver } from "../shared/prefabTags";
+import { itemPrefab } from "../../host/itemPrefabs";
 
 export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
@@ -43,7 +41,6 @@ const PRESS_INTERVAL = 0.25;
 /** A toggle signal that did not arrive for this long counts as low again (a pulse ended). */
 const SIGNAL_GAP = 0.1;
 const LOG_INTERVAL = 600;
-const HOOK = "databaseio.restocker.";
 const OFF_TAG = "restocker:off";
 const ON_TAG = "restocker:on";
 
@@ -242,6 +239,15 @@ export class Restockers {
         }
     }
 
+    /**
+     * Install (a round may already run: Lua reloaded mid-round) and every rebuild: restockers
+     * work from here on, over a fresh scan of the world.
+     */
+    start(roundRunning: boolean): void {
+        this.running = roundRunning;
+        if (roundRunning) this.rescan();
+    }
+
     /** Round end: nothing moves until the next rebuild. */
     stop(): void {
         this.running = false;
@@ -427,41 +433,4 @@ export class Restockers {
             string.format("restocker %d left a spent %s where it was: %s", r.item.ID, unit.Prefab.Identifier.Value, result.message),
         );
     }
-}
-
-export function installRestockers(s: HostServices): Restockers {
-    const restockers = new Restockers(s);
-    restockers.running = Game.RoundStarted;
-    if (restockers.running) restockers.rescan();
-    s.lifecycle.afterRebuild.add("restockers", () => {
-        restockers.running = true;
-        restockers.rescan();
-    });
-    // The config field keeps what the restocker would make of it.
-    cleanTextWhereItEnters("restockers", (item, text) => (prefabIdOf(item) === RESTOCKER_ID ? cleanConfigText(text) : undefined));
-    s.phases.on("fields", "restockers", () => {
-        restockers.cleanFields();
-    });
-    s.lifecycle.roundEnded.add("restockers", () => {
-        restockers.stop();
-    });
-    s.store.subscribe("databaseio.restockers", (event) => {
-        restockers.onEvent(event);
-    });
-    addHook("item.created", HOOK + "created", (item: Item) => {
-        restockers.track(item);
-    });
-    addHook("item.removed", HOOK + "removed", (item: Item) => {
-        restockers.onRemoved(item);
-    });
-    addHook("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
-        restockers.onSignal(signal, connection);
-    });
-    addHook(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {
-        restockers.toggle(item);
-    });
-    addHook("think", HOOK + "think", () => {
-        restockers.think();
-    });
-    return restockers;
 }

@@ -1,26 +1,25 @@
 /**
  * The server's answer to `databaseio.fab.query`: per ingredient row of the recipe a client has
  * chosen, what the batches need, what the fabricator already reaches (input, linked containers,
- * the user's inventory: fabricatorStock.ts, the count the pull itself uses) and what its database
+ * the user's inventory: stock.ts, the count the pull itself uses) and what its database
  * can give (core/consume.ts countAvailable: available, not leased, within the row's condition
  * range). `coverable` runs the very plan a fill would run, without taking anything.
  *
- * Validated like a fill request (fabricatorRequest.ts) with its own cooldown. A refused query is
+ * Validated like a fill request (request.ts) with its own cooldown. A refused query is
  * answered with the reason (the client shows it instead of rows) and logged once per kind; a query
  * that arrives too fast is dropped (the client asks again). Nothing here changes the store.
  */
-import type { HostServices } from "../host/runtime";
-import { databaseIdOf } from "../host/devices";
-import { once } from "../host/log";
-import { countAvailable, planConsume } from "../core/consume";
-import type { Ingredient } from "../core/consume";
-import type { Fabricators } from "./fabricator";
-import { percentRange, rowsOf } from "./fabricatorRecipe";
-import { availableItems, missingPerRow } from "./fabricatorStock";
-import { checkRequest } from "./fabricatorRequest";
-import { FabQuery, QUERY_MESSAGE, readQuery, StockAnswer, StockRow, STOCK_MESSAGE, writeStock } from "./fabricatorWire";
-import { tagResolver } from "./prefabTags";
-import { addHook, receive } from "../host/guard";
+import type { HostServices } from "../../host/runtime";
+import { databaseIdOf } from "../../host/devices";
+import { once } from "../../host/log";
+import { countAvailable, planConsume } from "../../core/consume";
+import type { Ingredient } from "../../core/consume";
+import type { Fabricators } from "./fabricators";
+import { percentRange, rowsOf } from "./recipe";
+import { availableItems, missingPerRow } from "./stock";
+import { checkRequest } from "./request";
+import { FabQuery, readQuery, StockAnswer, StockRow, STOCK_MESSAGE, writeStock } from "./wire";
+import { tagResolver } from "../shared/prefabTags";
 
 /** Seconds between two queries of one client (it refreshes about once a second while open). */
 export const QUERY_COOLDOWN = 0.25;
@@ -79,32 +78,25 @@ export class FabricatorQueries {
         return stockFor(this.s, this.fabricators, query, fab, recipe, character);
     }
 
-    /** Dropping a client's cooldown entry when it leaves keeps the map small. */
-    forget(sessionId: number): void {
-        this.last.delete(sessionId);
-    }
-}
-
-/** Server: answers `databaseio.fab.query` to the asking client only. */
-export function installFabricatorQuery(s: HostServices, fabricators: Fabricators, isFed: (this: void, item: Item) => boolean): FabricatorQueries {
-    const queries = new FabricatorQueries(s, fabricators, isFed);
-    receive(QUERY_MESSAGE, (msg, client) => {
+    /** `databaseio.fab.query` from a client: the answer goes to the asking client only. */
+    onMessage(msg: IReadMessage, client: Client | undefined): void {
         const [success, err] = pcall(() => {
             const [read, query] = pcall(() => readQuery(msg));
             if (!read || type(query) !== "table") {
-                once("fabricator:query:unreadable", s.now(), LOG_INTERVAL, "a fabricator query could not be read");
+                once("fabricator:query:unreadable", this.s.now(), LOG_INTERVAL, "a fabricator query could not be read");
                 return;
             }
-            const answer = queries.answer(client, query as FabQuery);
+            const answer = this.answer(client, query as FabQuery);
             if (answer === undefined || client === undefined) return;
             const w = Networking.Start(STOCK_MESSAGE);
             writeStock(w, answer);
             Networking.Send(w, client.Connection);
         });
-        if (!success) once("fabricator:query:failed", s.now(), LOG_INTERVAL, string.format("a fabricator query failed: %s", err));
-    });
-    addHook("client.disconnected", "databaseio.fabricator.query", (client: Client) => {
-        queries.forget(client.SessionId);
-    });
-    return queries;
+        if (!success) once("fabricator:query:failed", this.s.now(), LOG_INTERVAL, string.format("a fabricator query failed: %s", err));
+    }
+
+    /** Dropping a client's cooldown entry when it leaves keeps the map small. */
+    forget(sessionId: number): void {
+        this.last.delete(sessionId);
+    }
 }

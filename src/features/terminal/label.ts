@@ -6,7 +6,7 @@
  * `component.SerializableProperties[Identifier("Text")]` (the pattern LuaCs mods use to sync a
  * component property; clients read at most 100 characters of it).
  */
-import { indexed } from "../host/clr";
+import { indexed } from "../../host/clr";
 
 let syncUnavailable = false;
 

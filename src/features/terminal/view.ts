@@ -10,11 +10,11 @@
  * Direction is the same index read backwards. Every order is total (the mode's value, then name,
  * key, exact id), so pages are stable.
  */
-import type { DatabaseStore } from "../core/store";
-import type { Database } from "../core/database";
-import type { MutationEvent } from "../core/events";
-import { ItemKey, keyIdentifier, keyQuality } from "../core/keys";
-import { containsText } from "./terminalText";
+import type { DatabaseStore } from "../../core/store";
+import type { Database } from "../../core/database";
+import type { MutationEvent } from "../../core/events";
+import { ItemKey, keyIdentifier, keyQuality } from "../../core/keys";
+import { containsText } from "../shared/fieldText";
 import {
     compareWith,
     extensionGeneration,
@@ -23,25 +23,13 @@ import {
     SearchFilterDef,
     sortModeOf,
     SortModeDef,
-} from "./terminalExtensions";
-import { displayNameOf, prefabOf, searchNamesOf } from "./terminalNames";
-import { RankedList } from "./terminalOrder";
+} from "./extensions";
+import { displayNameOf, prefabOf, searchNamesOf } from "./names";
+import { RankedList } from "./order";
+import type { ViewRow } from "./row";
 
 /** "name" | "amount" | "condition" | "recent", or a registered sort mode's id. */
 export type SortMode = string;
-
-export interface ViewRow {
-    readonly key: ItemKey;
-    /** Set for an exact entry (one unit). */
-    readonly exactId?: number;
-    readonly identifier: string;
-    /** Localized name in lower case (the server's language). */
-    readonly name: string;
-    readonly amount: number;
-    readonly condition: number;
-    /** When the key last changed (a serial: higher is later). */
-    readonly changed: number;
-}
 
 export interface ViewQuery {
     readonly sort: SortMode;

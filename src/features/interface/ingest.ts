@@ -4,12 +4,12 @@
  * of a container instead and leaves the container. A refused item stays where it is; the player
  * who put it is told why once, and the console gets one line per item and reason.
  */
-import type { HostServices } from "../host/runtime";
-import { databaseIdOf } from "../host/devices";
-import { once } from "../host/log";
-import { tellPlayer } from "../host/notify";
-import { say } from "../host/language";
-import { InterfaceKind, isContainer, isOperational } from "./interfaceKinds";
+import type { HostServices } from "../../host/runtime";
+import { databaseIdOf } from "../../host/devices";
+import { once } from "../../host/log";
+import { tellPlayer } from "../../host/notify";
+import { say } from "../../host/language";
+import { InterfaceKind, isContainer, isOperational } from "./kinds";
 
 /** Seconds before the same item's same refusal may be logged again (it is retried silently). */
 const LOG_INTERVAL = 3600;

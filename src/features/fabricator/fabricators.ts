@@ -19,28 +19,22 @@
  * for it), Int32 batches. The server checks the sender's character has that fabricator selected,
  * that it can make that recipe, and 1 <= batches <= 99, then fills without starting.
  */
-import type { HostServices } from "../host/runtime";
-import { isAuthority } from "../host/runtime";
-import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../host/devices";
-import { tellPlayer } from "../host/notify";
-import { say } from "../host/language";
-import { info, once, warn } from "../host/log";
-import { addHook, addPatch, receive } from "../host/guard";
-import { patchArg } from "../host/patchArgs";
-import { countAvailable, planConsume } from "../core/consume";
-import type { ConsumeRequest, Ingredient } from "../core/consume";
-import { ok, refuse, Result } from "../core/result";
-import { MAX_BATCHES, percentRange, recipeLabel, RecipeRow, rowsOf } from "./fabricatorRecipe";
-import { availableItems, fitsInto, missingPerRow } from "./fabricatorStock";
-import { FabricatorPulls, Pull } from "./fabricatorPull";
-import { tagResolver } from "./prefabTags";
-import { checkRequest, CheckedRequest } from "./fabricatorRequest";
-import { installFabricatorQuery } from "./fabricatorQuery";
+import type { HostServices } from "../../host/runtime";
+import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../../host/devices";
+import { tellPlayer } from "../../host/notify";
+import { say } from "../../host/language";
+import { once } from "../../host/log";
+import { patchArg } from "../../host/patchArgs";
+import { countAvailable, planConsume } from "../../core/consume";
+import type { ConsumeRequest, Ingredient } from "../../core/consume";
+import { ok, refuse, Result } from "../../core/result";
+import { MAX_BATCHES, percentRange, recipeLabel, RecipeRow, rowsOf } from "./recipe";
+import { availableItems, fitsInto, missingPerRow } from "./stock";
+import { FabricatorPulls, Pull } from "./pull";
+import { tagResolver } from "../shared/prefabTags";
+import { checkRequest, CheckedRequest } from "./request";
 
 export const FILL_MESSAGE = "databaseio.fab.fill";
-const CLASS = "Barotrauma.Items.Components.Fabricator";
-const PARAMS = ["Barotrauma.FabricationRecipe", "Barotrauma.Character", "System.Boolean"];
-const HOOK = "databaseio.fabricator.";
 /** Vanilla fabricators fed without a tag; any other fabricator item opts in with a dbid: tag. */
 const VANILLA = new LuaSet<string>();
 VANILLA.add("fabricator");
@@ -174,6 +168,16 @@ export class Fabricators {
             tellPlayer(user, say("fabricator.press_start", recipeLabel(recipe)));
         }
     }
+    /** `databaseio.fab.fill` from a client: an unreadable message is told to its sender. */
+    onFillMessage(msg: IReadMessage, client: Client | undefined): void {
+        const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
+        if (!read || type(fields) !== "table") {
+            if (client !== undefined) tellPlayer(client.Character, say("fabricator.unreadable"));
+            return;
+        }
+        const f = fields as { itemId: number; identifier: string; hash: number; batches: number };
+        this.onFillRequest(client, f.itemId, f.identifier, f.hash, f.batches);
+    }
 
     /** `databaseio.fab.fill` from a client: validated, then a fill without start. */
     onFillRequest(client: Client | undefined, itemId: unknown, identifier: unknown, hash: unknown, batches: unknown): Result<PullOutcome> {
@@ -196,46 +200,4 @@ export class Fabricators {
         if (!checked.ok && checked.code === "refused" && client !== undefined) tellPlayer(client.Character, checked.message);
         return checked;
     }
-}
-
-export function installFabricators(s: HostServices): Fabricators | undefined {
-    if (!isAuthority()) return undefined;
-    const fabricators = new Fabricators(s);
-    const [accessible, accessError] = pcall(() => {
-        LuaUserData.MakeMethodAccessible(LuaUserData.RegisterType(CLASS), "StartFabricating");
-    });
-    if (!accessible) warn(string.format("Fabricator.StartFabricating is not callable (%s): filled fabricators need Start pressed again", accessError));
-    const [patched, patchError] = pcall(() => {
-        addPatch(HOOK + "start", CLASS, "StartFabricating", PARAMS, (instance, ptable) => {
-            fabricators.onStart(instance as FabricatorComponent, ptable);
-        }, Hook.HookMethodType.Before);
-    });
-    if (!patched) warn(string.format("cannot patch %s.StartFabricating (%s): fabricators will not pull from databases", CLASS, patchError));
-    else info("fabricators pull missing ingredients from their database");
-    if (SERVER) {
-        receive(FILL_MESSAGE, (msg, client) => {
-            const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
-            if (!read || type(fields) !== "table") {
-                if (client !== undefined) tellPlayer(client.Character, say("fabricator.unreadable"));
-                return;
-            }
-            const f = fields as { itemId: number; identifier: string; hash: number; batches: number };
-            fabricators.onFillRequest(client, f.itemId, f.identifier, f.hash, f.batches);
-        });
-        installFabricatorQuery(s, fabricators, isFedFabricator);
-    }
-    s.lifecycle.afterRebuild.add("fabricators", () => {
-        fabricators.pulls.reset();
-    });
-    s.lifecycle.rolledBack.add("fabricators", () => {
-        fabricators.pulls.reset();
-    });
-    s.phases.on("pulls", "fabricators", (reason) => {
-        if (reason === "stop") fabricators.pulls.settleForStop();
-        else if (reason === "save") fabricators.pulls.settleForSave();
-    });
-    addHook("think", HOOK + "think", () => {
-        fabricators.pulls.sweep();
-    });
-    return fabricators;
 }

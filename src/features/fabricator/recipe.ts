@@ -5,9 +5,9 @@
  * Fabricator constructor decides it (SuitableFabricatorIdentifiers empty, or naming the
  * fabricator's identifier or one of its tags), so a client cannot name any other.
  */
-import { toArray } from "../host/clr";
-import { prefabIdOf } from "../host/devices";
-import { itemPrefab } from "../host/itemPrefabs";
+import { toArray } from "../../host/clr";
+import { prefabIdOf } from "../../host/devices";
+import { itemPrefab } from "../../host/itemPrefabs";
 
 export interface RecipeRow {
     /** 1-based position in the recipe. */

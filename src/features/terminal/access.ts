@@ -1,11 +1,12 @@
 /**
  * May this client's character use that terminal now? Alive, and using it by the one definition
  * of src/host/users.ts: the terminal is selected, or (a handheld one) carried in its own
- * inventory. The terminal's `dbid:` tag gives the database.
+ * inventory. The terminal's `dbid:` tag gives the database. The sync server asks this before it
+ * subscribes a client to a terminal (passed to host/sync/install.ts by features/index.ts).
  */
 import { ok, refuse, Result } from "../../core/result";
-import { databaseIdOf, prefabIdOf } from "../devices";
-import { usesTerminal } from "../users";
+import { databaseIdOf, prefabIdOf } from "../../host/devices";
+import { usesTerminal } from "../../host/users";
 
 /** The terminal prefabs (mod/Items/Terminals.xml). */
 export const TERMINAL_PREFABS: { readonly [id: string]: true | undefined } = {

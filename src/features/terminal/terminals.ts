@@ -1,33 +1,31 @@
 /**
  * Lease-paged terminals (design.md "Terminal leases"): the handheld `databaseterminal` and the
- * wall-mounted, powered `databaseterminalfixed`. This module wires the terminal sessions to the
- * game: which items are terminals, who uses them, the regular upkeep, deposits, the buttons and
- * the round lifecycle. Any number of terminals may hold pages of one database at once.
+ * wall-mounted, powered `databaseterminalfixed`. This module connects the terminal sessions to
+ * the game: which items are terminals, who uses them, the regular upkeep, deposits, the buttons
+ * and the round lifecycle (install.ts registers the hooks). Any number of terminals may hold
+ * pages of one database at once.
  */
-import type { HostServices } from "../host/runtime";
-import { databaseIdOf, prefabIdOf } from "../host/devices";
-import { info, once } from "../host/log";
-import { ok, refuse, Result } from "../core/result";
-import { DatabaseView } from "./terminalView";
-import { SessionHost, TerminalSession } from "./terminalSession";
-import { TerminalUsers } from "./terminalUsers";
-import { CONTROLS, HOOK_PREFIX, REFUSAL_LOG_INTERVAL, runControl } from "./terminalControls";
-import { TerminalRateLimit } from "./terminalRate";
-import { actionOf, runAction, setExtensionClock } from "./terminalExtensions";
-import { registerTerminalPageRequests } from "../host/sync/pageRequests";
-import type { ItemKey } from "../core/keys";
-import { keyOfEntry } from "../core/entries";
-import { cleanFieldText, cleanSearch } from "./terminalText";
-import { markerTagOf, parseMarker, stripMarker } from "./terminalMarker";
-import { showLabel } from "./terminalLabel";
-import { interfaceElementAt, TERMINAL_SEARCH_POSITION } from "./interfaceFields";
-import { nestedItems } from "../host/records";
-import { tellPlayer } from "../host/notify";
-import { say } from "../host/language";
-import type { SettleReason } from "../host/savePhases";
-import { addHook } from "../host/guard";
-import { carrierOf } from "../host/users";
-import { cleanTextWhereItEnters } from "../host/textEntry";
+import type { HostServices } from "../../host/runtime";
+import { databaseIdOf, prefabIdOf } from "../../host/devices";
+import { info, once } from "../../host/log";
+import { ok, refuse, Result } from "../../core/result";
+import { DatabaseView } from "./view";
+import { SessionHost, TerminalSession } from "./session";
+import { TerminalUsers } from "./users";
+import { REFUSAL_LOG_INTERVAL } from "./controls";
+import { TerminalRateLimit } from "./rate";
+import { actionOf, runAction } from "./extensions";
+import type { ItemKey } from "../../core/keys";
+import { keyOfEntry } from "../../core/entries";
+import { cleanFieldText, cleanSearch } from "../shared/fieldText";
+import { markerTagOf, parseMarker, stripMarker } from "./marker";
+import { showLabel } from "./label";
+import { interfaceElementAt, TERMINAL_SEARCH_POSITION } from "../shared/interfaceFields";
+import { nestedItems } from "../../host/records";
+import { tellPlayer } from "../../host/notify";
+import { say } from "../../host/language";
+import type { SettleReason } from "../../host/savePhases";
+import { carrierOf } from "../../host/users";
 
 export const HANDHELD_TERMINAL = "databaseterminal";
 export const FIXED_TERMINAL = "databaseterminalfixed";
@@ -180,7 +178,7 @@ export class TerminalFeature implements SessionHost {
         return names.length === 0 ? string.format("terminal %d", session.item.ID) : table.concat(names, "+");
     }
 
-    /** Charges a request to every user of the terminal (see terminalRate.ts). */
+    /** Charges a request to every user of the terminal (see rate.ts). */
     admit(session: TerminalSession): Result<true> & { readonly who?: string } {
         const ids: number[] = [];
         let nIds = 0;
@@ -350,7 +348,7 @@ export class TerminalFeature implements SessionHost {
 
     /** The search text; a field holding what a save cannot (control characters, any length) is cleaned in place. */
     private searchOf(item: Item): string {
-        // By position, never by Label: the game localizes labels (see interfaceFields.ts).
+        // By position, never by Label: the game localizes labels (see shared/interfaceFields.ts).
         const element = interfaceElementAt(item, TERMINAL_SEARCH_POSITION);
         if (element === undefined) return "";
         const raw = element.Signal;
@@ -652,64 +650,39 @@ export class TerminalFeature implements SessionHost {
         table.sort(list, (a, b) => a.item < b.item);
         return list;
     }
-}
 
-export function installTerminals(services: HostServices): TerminalFeature {
-    const feature = new TerminalFeature(services);
-    setExtensionClock(services.now);
-    registerTerminalPageRequests({
-        bring: (terminalItemId, key, exactId, client) => feature.bring(terminalItemId, key, exactId, client),
-    });
-    services.store.subscribe("databaseio.terminal.views", (event) => {
-        feature.viewOf(event.db).onEvent(event);
-    });
-    addHook("item.created", HOOK_PREFIX + "created", (item: Item) => {
-        feature.track(item);
-    });
-    addHook("item.removed", HOOK_PREFIX + "removed", (item: Item) => {
-        feature.onRemoved(item);
-    });
-    // A refused put returns early in Inventory.PutItem and the item stays where it was; a swap is
-    // refused through inventoryItemSwap before anything moves (Inventory.TrySwapping). Only
-    // players' moves are refused: the spawner's and the mod's own name no user.
-    addHook("inventoryPutItem", HOOK_PREFIX + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
+    /**
+     * inventoryPutItem: true refuses the put. A refused put returns early in Inventory.PutItem and
+     * the item stays where it was. Only players' moves are refused: the spawner's and the mod's
+     * own name no user.
+     */
+    answerPut(inventory: Inventory, item: Item, user: Character | undefined): true | undefined {
         if (inventory === undefined || item === undefined) return undefined;
-        if (user !== undefined && user !== null && feature.refusesPlayerMove(inventory, item)) return true;
-        feature.onPut(inventory, item, user);
+        if (user !== undefined && user !== null && this.refusesPlayerMove(inventory, item)) return true;
+        this.onPut(inventory, item, user);
         return undefined;
-    });
-    addHook("inventoryItemSwap", HOOK_PREFIX + "swap", (inventory: Inventory, item: Item, user: Character | undefined) => {
-        if (inventory === undefined || item === undefined || user === undefined || user === null) return undefined;
-        if (feature.refusesPlayerSwap(inventory, item)) return false;
-        return undefined;
-    });
-    addHook("think", HOOK_PREFIX + "think", () => {
-        feature.think();
-    });
-    // The search field keeps what the terminal would make of it (terminalText.ts).
-    cleanTextWhereItEnters("terminals", (item, text) => (terminalKind(item) !== undefined ? cleanFieldText(text) : undefined));
-    for (const control of CONTROLS) {
-        const name = control;
-        addHook(HOOK_PREFIX + name, HOOK_PREFIX + "control", (_effect: unknown, _dt: unknown, item: unknown, _targets: unknown, _pos: unknown, element: unknown) => {
-            runControl(feature, name, item, element);
-        });
     }
-    // Read-only state for other mods and tests: booked item ids, items on their way in, and one
-    // line per terminal in use.
-    addHook(HOOK_PREFIX + "inspect", HOOK_PREFIX + "inspect", () => {
-        return { booked: feature.bookedItems(), incoming: feature.incomingItems(), sessions: feature.sessionSummaries(), nonce: feature.nonce };
-    });
-    services.phases.on("pages", "terminals", (reason) => {
-        feature.settle(reason);
-    });
-    services.lifecycle.afterRebuild.add("terminals", () => {
-        feature.afterRebuild();
-    });
-    services.lifecycle.rolledBack.add("terminals", () => {
-        feature.rolledBack();
-    });
-    services.lifecycle.roundEnded.add("terminals", () => {
-        feature.roundEnded();
-    });
-    return feature;
+
+    /**
+     * inventoryItemSwap: false refuses the swap before anything moves (Inventory.TrySwapping).
+     * Only players' swaps are refused.
+     */
+    answerSwap(inventory: Inventory, item: Item, user: Character | undefined): false | undefined {
+        if (inventory === undefined || item === undefined || user === undefined || user === null) return undefined;
+        if (this.refusesPlayerSwap(inventory, item)) return false;
+        return undefined;
+    }
+
+    /** The search field keeps what the terminal would make of it (shared/fieldText.ts). */
+    cleanSearchField(item: Item, text: string): string | undefined {
+        return terminalKind(item) !== undefined ? cleanFieldText(text) : undefined;
+    }
+
+    /**
+     * Read-only state for other mods and tests: booked item ids, items on their way in, and one
+     * line per terminal in use.
+     */
+    inspection(): { booked: LuaTable<number, true>; incoming: LuaTable<number, true>; sessions: ReturnType<TerminalFeature["sessionSummaries"]>; nonce: string } {
+        return { booked: this.bookedItems(), incoming: this.incomingItems(), sessions: this.sessionSummaries(), nonce: this.nonce };
+    }
 }

@@ -13,7 +13,7 @@
  * against the XML so a reordered interface fails the build's specs.
  */
 
-import { indexed } from "../host/clr";
+import { indexed } from "../../host/clr";
 
 /** The search field of both terminals: the 9th element (after the eight buttons). */
 export const TERMINAL_SEARCH_POSITION = 9;

@@ -6,14 +6,12 @@
  * fires before the item is placed), and a slow sweep over the tracked interfaces picks up
  * anything else (a retry after power returns, space freed, a core built, a put no hook saw).
  */
-import type { HostServices } from "../host/runtime";
-import { InterfaceKind, interfaceKindOf } from "./interfaceKinds";
-import { InterfaceMemory, processInterface } from "./interfaceIngest";
-import { addHook } from "../host/guard";
+import type { HostServices } from "../../host/runtime";
+import { InterfaceKind, interfaceKindOf } from "./kinds";
+import { InterfaceMemory, processInterface } from "./ingest";
 
 /** Seconds between sweeps over every tracked interface. */
 const SWEEP_INTERVAL = 2;
-const HOOK = "databaseio.interface.";
 
 interface Tracked {
     readonly item: Item;
@@ -25,6 +23,8 @@ export class Interfaces {
     private dirty = new LuaMap<number, true>();
     private hasDirty = false;
     private lastSweep = 0;
+    /** Whether a round runs: set at install, on every rebuild, cleared at round end. */
+    private running = Game.RoundStarted;
     readonly memory = new InterfaceMemory();
 
     constructor(private readonly s: HostServices) {}
@@ -93,37 +93,24 @@ export class Interfaces {
         }
     }
 
+    /** After every rebuild (round start, Lua reload). */
+    start(): void {
+        this.running = true;
+        this.rescan();
+    }
+
+    /**
+     * think. Nothing is stored from the first save step on (savePhases.ts): what lies in an
+     * interface then stays there, in the save, and is stored in the next round.
+     */
+    update(): void {
+        if (this.running && !this.s.phases.frozen) this.think();
+    }
+
     /** Round end: nothing is stored after the round stops. */
     stop(): void {
+        this.running = false;
         this.dirty = new LuaMap<number, true>();
         this.hasDirty = false;
     }
-}
-
-export function installInterfaces(s: HostServices): Interfaces {
-    const interfaces = new Interfaces(s);
-    let running = Game.RoundStarted;
-    s.lifecycle.afterRebuild.add("interfaces", () => {
-        running = true;
-        interfaces.rescan();
-    });
-    s.lifecycle.roundEnded.add("interfaces", () => {
-        running = false;
-        interfaces.stop();
-    });
-    addHook("item.created", HOOK + "created", (item: Item) => {
-        interfaces.track(item);
-    });
-    addHook("item.removed", HOOK + "removed", (item: Item) => {
-        interfaces.onRemoved(item);
-    });
-    addHook("inventoryPutItem", HOOK + "put", (inventory: Inventory, item: Item, user: Character | undefined) => {
-        interfaces.onPut(inventory, item, user);
-    });
-    addHook("think", HOOK + "think", () => {
-        // Nothing is stored from the first save step on (savePhases.ts): what lies in an
-        // interface then stays there, in the save, and is stored in the next round.
-        if (running && !s.phases.frozen) interfaces.think();
-    });
-    return interfaces;
 }

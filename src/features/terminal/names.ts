@@ -4,8 +4,8 @@
  * (see languageNames). Lower case; cached per identifier by the view (names do not change during a
  * round).
  */
-import { warn } from "../host/log";
-import { itemPrefab } from "../host/itemPrefabs";
+import { warn } from "../../host/log";
+import { itemPrefab } from "../../host/itemPrefabs";
 
 function lowerName(get: (this: void) => unknown): string | undefined {
     const [success, value] = pcall(get);

@@ -5,10 +5,10 @@
  * the user has the fabricator selected; one item serves one ingredient row only. What is missing
  * is what the database is asked for, so nothing the player already has is pulled twice.
  */
-import type { ConsumePick } from "../core/consume";
-import { conditionFits, RecipeRow } from "./fabricatorRecipe";
-import { toArray } from "../host/clr";
-import { itemPrefab } from "../host/itemPrefabs";
+import type { ConsumePick } from "../../core/consume";
+import { conditionFits, RecipeRow } from "./recipe";
+import { toArray } from "../../host/clr";
+import { itemPrefab } from "../../host/itemPrefabs";
 
 /** Items the game would use as ingredients (ids already on their way out are left out). */
 export function availableItems(fab: FabricatorComponent, user: Character | undefined, leaving: (this: void, id: number) => boolean): Item[] {

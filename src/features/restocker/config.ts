@@ -1,5 +1,5 @@
-import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "./interfaceFields";
-import { cleanFieldText } from "./terminalText";
+import { interfaceElementAt, RESTOCKER_CONFIG_POSITION } from "../shared/interfaceFields";
+import { cleanFieldText } from "../shared/fieldText";
 
 /**
  * What a restocker keeps stocked, read from text a player or a submarine designer wrote: the
@@ -124,7 +124,7 @@ export function parseConfig(text: string): RestockConfig {
 
 /**
  * The config text of a restocker: its text field (found by position, never by its Label, which
- * the game localizes: see interfaceFields.ts), else its `stock:` tags joined.
+ * the game localizes: see shared/interfaceFields.ts), else its `stock:` tags joined.
  */
 /** The config field's maxtextlength in mod/Items/Restocker.xml. */
 const MAX_CONFIG_LENGTH = 200;
