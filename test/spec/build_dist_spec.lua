@@ -17,7 +17,7 @@ local function exists(path)
     return true
 end
 
-local shell = require("shell")
+local shell = require("kits.shell")
 local shellQuote, run = shell.shellQuote, shell.run
 
 local VERSION = readFile(ROOT .. "/package.json"):match('"version"%s*:%s*"([^"]+)"')

@@ -2,7 +2,7 @@
 -- unguarded inside EntitySpawner.Update, so an error there leaves the spawner's update; the
 -- simulated spawner does the same (test/sim/world.lua), and the mod must never let one through.
 local Sim = require("sim.runtime")
-local H = require("harness")
+local H = require("kits.harness")
 
 local tempDirs = {}
 local function tempMod(source)

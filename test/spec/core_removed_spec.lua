@@ -2,7 +2,7 @@
 -- item): another core of the same database on the submarine adopts it at once; with none left the
 -- database is kept, `dbio status` says so, and every save writes it to a backup file the host can
 -- restore from. No unit is ever dropped silently. Both modes, on the real built mod.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function joined(lines)
     return table.concat(lines, "\n")

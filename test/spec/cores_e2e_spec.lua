@@ -1,7 +1,7 @@
 -- Database Cores as hosts meet them: conflicts, corrupt and old blobs, protection of the stored
 -- value, the label, and the console commands (status, verify, preflight, migrate, backup, restore,
 -- audit), all on the real built mod in the simulated game.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function fixture(name)
     local f = assert(io.open("test/fixtures/blobs/" .. name, "rb"))

@@ -2,7 +2,7 @@
 -- when Fill is on) and the whole path in a client Lua state of the simulated game (no GUI there):
 -- the player's choice on the fabricator becomes a query, the answer becomes have/need rows, and
 -- Fill sends a request the server accepts and fills all or nothing.
-local H = require("harness")
+local H = require("kits.harness")
 local lualib = require("lualib_bundle")
 local M = require("client.fabricatorModel")
 

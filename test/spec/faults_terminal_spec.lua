@@ -8,8 +8,8 @@
 -- every page is back, nothing is leased or marked, and dbio verify finds nothing.
 -- Randomized: the seed is printed; DBIO_SEED=<seed> replays it, and DBIO_TRACE=<identifier>
 -- then prints that kind's units after every step (and the world when a count goes wrong).
-local K = require("terminal_kit")
-local F = require("fuzz")
+local K = require("kits.terminal_kit")
+local F = require("kits.fuzz")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "plastic" }
 local RUNS = 24

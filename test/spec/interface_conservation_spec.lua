@@ -6,7 +6,7 @@
 -- units in the world is the constant it started with.
 -- At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays it.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 local IDS = { "steel", "copper", "plastic", "wrench", "toolbox", "screwdriver", "crowbar", "smg", "smgmagazine", "smground", "twinbox" }
 local SEQUENCES = tonumber(os.getenv("DBIO_SEQUENCES") or "") or 200

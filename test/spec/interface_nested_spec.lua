@@ -6,7 +6,7 @@
 -- contents, and nothing may be put into an item on its way out.
 -- Units are counted per identifier (database Working + leased with nested contents, plus live
 -- items) before and after; both modes.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 local IDS = { "twinbox", "toolbox", "screwdriver", "crowbar", "steel", "wrench" }
 

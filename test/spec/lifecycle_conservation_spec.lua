@@ -14,7 +14,7 @@
 -- the path's first save step (EndRound, SavePlayers, HandleSaveAndQuit), and a random lifecycle path
 -- of that mode (test/sim/README.md "Lifecycle").
 --
--- Accounting per identifier (test/terminal_kit.lua): units the database owns (Working + leased,
+-- Accounting per identifier (test/kits/terminal_kit.lua): units the database owns (Working + leased,
 -- nested contents included) + live items the mod has not booked (inspect hook). Every move keeps
 -- that total; a saved path keeps the total from just before the save; an unsaved path goes back to
 -- the total at the last save; reloadlua keeps the live total. It is checked after every move and
@@ -22,7 +22,7 @@
 -- restore); at the end of a sequence `dbio verify` is clean and the simulated game logged no
 -- error (an invalid XML character in a save would be one).
 -- The seed is printed; DBIO_SEED=<n> replays one sequence.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 local codec = require("core.codec")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
@@ -133,7 +133,7 @@ local function runOnce(seed)
         end
     end
 
-    --- Units per identifier (test/terminal_kit.lua K:units, with "no database" read as empty).
+    --- Units per identifier (test/kits/terminal_kit.lua K:units, with "no database" read as empty).
     local function units()
         local t = {}
         for _, id in ipairs(IDS) do t[id] = filed[id] end

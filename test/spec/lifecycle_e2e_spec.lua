@@ -1,7 +1,7 @@
 -- Every row of the round-lifecycle table (docs/design.md) as a scenario: the real built mod in the
 -- simulated game stores items, the round ends that way, the game reloads, and the database and the
 -- world are compared with what that save holds.
-local H = require("harness")
+local H = require("kits.harness")
 
 local IDS = { "steel", "copper", "wrench", "toolbox", "screwdriver", "crowbar" }
 

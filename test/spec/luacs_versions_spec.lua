@@ -2,7 +2,7 @@
 -- layer players install, and the services rewrite, whose LuaGame has no
 -- AssignOnClientRequestExecute. What the rewrite lacks degrades with one clear console line; the
 -- rest of the mod works.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function scenario(opts, body)
     local h = H.new(opts)

@@ -4,7 +4,7 @@
 -- simulated ptable does the same in both profiles (test/sim/hooks.lua), so a mod that reads its
 -- arguments by name fails here as it fails in the game.
 local Sim = require("sim.runtime")
-local H = require("harness")
+local H = require("kits.harness")
 
 local tempDirs = {}
 local function tempMod(source)

@@ -6,7 +6,7 @@
 -- happens right before such a save; each unit must exist exactly once in the live game before the
 -- save, in the save itself (the core's database + the submarine's items + the players' records),
 -- and in the game after the save is loaded again. Singleplayer runs the same moves on its paths.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 local codec = require("core.codec")
 
 local IDS = { "steel", "oxygentank" }

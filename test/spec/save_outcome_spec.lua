@@ -2,7 +2,7 @@
 -- fails commits nothing (SaveUtil.SaveGame catches its own errors and returns, so its After patch
 -- runs anyway), and the SaveGame calls that come without a capture (new bots at a round start, a
 -- campaign loaded on the server, a singleplayer round start or retry) commit nothing either.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function scenario(opts, body)
     local h = H.new(opts)

@@ -2,7 +2,7 @@
 -- localized name, Chinese included), sort and category filter, and what the GUI must redraw.
 local lualib = require("lualib_bundle")
 local PanelModel = require("client.model").PanelModel
-local K = require("sync.kit")
+local K = require("kits.sync")
 
 local NAMES = { steel = "Steel Bar", copper = "Copper", wrench = "Wrench", fpgacircuit = "FPGA Circuit", antibleeding1 = "绷带" }
 local CATS = { steel = 1024, copper = 1024, wrench = 64, fpgacircuit = 1024 + 256, antibleeding1 = 8 }

@@ -3,11 +3,11 @@
 -- death, terminal removal, faults, and edits inside page items at any depth: taking an item out
 -- of a toolbox or a suit on the page, putting one in, swapping) plus lifecycle events. After
 -- every step, for every identifier: units the database holds (Working + leased, nested contents
--- included) + live items not booked by the mod (see test/terminal_kit.lua: a leased unit sitting
+-- included) + live items not booked by the mod (see test/kits/terminal_kit.lua: a leased unit sitting
 -- in a terminal counts once, via its lease) equals the expected total. The expected total changes only through a rollback (back to the
 -- total at the last save). At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays one run.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
 local RUNS = 200

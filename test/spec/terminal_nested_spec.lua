@@ -10,9 +10,9 @@
 -- change at any depth while the page is open.
 --
 -- Each spec counts units per key (database Working + leased with nested contents, plus live items
--- the mod has not booked, see test/terminal_kit.lua) before, on every update while it happens,
+-- the mod has not booked, see test/kits/terminal_kit.lua) before, on every update while it happens,
 -- and after the page went back; both modes.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function tankKey(identifier, condition)
     if identifier ~= "oxygentank" then return identifier end

@@ -9,9 +9,9 @@
 -- the other lease as well.
 --
 -- Units are counted per key (database Working + leased with nested contents, plus live items the
--- mod has not booked, see test/terminal_kit.lua) right after the removal, on every update after
+-- mod has not booked, see test/kits/terminal_kit.lua) right after the removal, on every update after
 -- it, and once everything went back; both modes.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function tankKey(identifier, condition)
     if identifier ~= "oxygentank" then return identifier end

@@ -137,9 +137,9 @@ function K:printed(needle)
     return n
 end
 
--- Console helpers shared with every end-to-end kit (test/harness.lua).
-K.command = require("harness").command
-K.verifyClean = require("harness").verifyClean
+-- Console helpers shared with every end-to-end kit (test/kits/harness.lua).
+K.command = require("kits.harness").command
+K.verifyClean = require("kits.harness").verifyClean
 
 --- The database as a snapshot (Working + leased), read back through `dbio backup`.
 function K:snapshot(db)

@@ -171,7 +171,7 @@ function K:totals(identifiers)
 end
 
 --- The database as a snapshot (Working + leased), read through `dbio backup`.
-K.snapshot = require("interface_kit").snapshot
+K.snapshot = require("kits.interface_kit").snapshot
 
 local function fullKey(identifier) return identifier end
 
@@ -215,9 +215,9 @@ function K:marked()
     return out
 end
 
--- Console helpers shared with every end-to-end kit (test/harness.lua).
-K.command = require("harness").command
-K.verifyClean = require("harness").verifyClean
+-- Console helpers shared with every end-to-end kit (test/kits/harness.lua).
+K.command = require("kits.harness").command
+K.verifyClean = require("kits.harness").verifyClean
 
 function K:cleanup()
     self.sim:cleanup()

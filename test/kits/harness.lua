@@ -1,6 +1,6 @@
 -- Shared setup for end-to-end specs: the real built mod (dist/DatabaseIO) in the simulated game.
 --
---   local H = require("harness")
+--   local H = require("kits.harness")
 --   local h = H.new({ mode = "server" })            -- campaign with a core and a stocked cabinet
 --   h:ingest(h:find("steel", 3))                     -- through the public API
 --   h:tick(2)
