@@ -3,6 +3,7 @@
 -- kind and a stocked cabinet, a player, and the accounting the specs assert on.
 local Sim = require("sim.runtime")
 local codec = require("core.codec")
+local U = require("kits.units")
 
 local K = {}
 K.__index = K
@@ -158,26 +159,9 @@ function K:snapshot(db)
     return decoded.value.snapshot
 end
 
-local function addRecord(counts, record)
-    counts[record.identifier] = (counts[record.identifier] or 0) + 1
-    for _, child in ipairs(record.contents) do addRecord(counts, child.record) end
-end
-
 --- identifier -> units the database owns (Working + leased, nested contents included).
 function K:dbUnits(db)
-    local s = assert(self:snapshot(db))
-    local counts = {}
-    local function addCounts(list)
-        for _, pair in ipairs(list) do
-            local id = pair[1]:match("^(.*)#%d+$")
-            counts[id] = (counts[id] or 0) + pair[2]
-        end
-    end
-    addCounts(s.counts)
-    addCounts(s.leasedCounts)
-    for _, e in ipairs(s.exact) do addRecord(counts, e.record) end
-    for _, e in ipairs(s.leasedExact) do addRecord(counts, e.record) end
-    return counts
+    return U.addSnapshot({}, assert(self:snapshot(db)))
 end
 
 --- identifier -> database units + live world units, for the given identifiers.

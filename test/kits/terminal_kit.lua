@@ -11,6 +11,7 @@
 -- from the mod's read-only hook "databaseio.terminal.inspect". So a leased unit sitting in a
 -- terminal is counted once, via the lease; a unit counted twice or never shows as a change.
 local Sim = require("sim.runtime")
+local U = require("kits.units")
 
 local K = {}
 K.__index = K
@@ -163,10 +164,10 @@ function K:totals(identifiers)
     local booked = self:inspect().booked
     local t = {}
     for _, id in ipairs(identifiers or K.GOODS) do t[id] = self:held(id) end
-    for _, item in ipairs(self.sim:items()) do
+    U.eachUnbooked(self.sim, booked, function(item)
         local id = item.Prefab.Identifier.Value
-        if t[id] ~= nil and not booked[item.ID] and not item.Removed then t[id] = t[id] + 1 end
-    end
+        if t[id] ~= nil then t[id] = t[id] + 1 end
+    end)
     return t
 end
 
@@ -186,23 +187,10 @@ function K:units(keys, keyOf)
     local function add(key, n)
         if t[key] ~= nil then t[key] = t[key] + n end
     end
-    local function addRecord(record)
-        add(keyOf(record.identifier, record.condition), 1)
-        for _, child in ipairs(record.contents) do addRecord(child.record) end
-    end
-    local s = assert(self:snapshot())
-    for _, list in ipairs({ s.counts, s.leasedCounts }) do
-        for _, pair in ipairs(list) do add(keyOf(pair[1]:match("^(.*)#%d+$"), 100), pair[2]) end
-    end
-    for _, list in ipairs({ s.exact, s.leasedExact }) do
-        for _, e in ipairs(list) do addRecord(e.record) end
-    end
-    local booked = self:inspect().booked
-    for _, item in ipairs(self.sim:items()) do
-        if not booked[item.ID] and not item.Removed then
-            add(keyOf(item.Prefab.Identifier.Value, item.Condition / item.MaxCondition * 100), 1)
-        end
-    end
+    U.eachSnapshotUnit(assert(self:snapshot()), function(id, condition, n) add(keyOf(id, condition), n) end)
+    U.eachUnbooked(self.sim, self:inspect().booked, function(item)
+        add(keyOf(item.Prefab.Identifier.Value, item.Condition / item.MaxCondition * 100), 1)
+    end)
     return t
 end
 
