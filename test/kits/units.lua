@@ -57,6 +57,16 @@ function U.tree(item, out)
     return out
 end
 
+--- The first item directly inside `item` (any of its containers) with that identifier, or the
+--- first at all when identifier is nil.
+function U.firstIn(item, identifier)
+    for _, inv in ipairs(item.OwnInventories) do
+        for _, it in ipairs(inv.AllItemsMod) do
+            if identifier == nil or it.Prefab.Identifier.Value == identifier then return it end
+        end
+    end
+end
+
 --- A shallow copy of a table of counts.
 function U.copy(t)
     local c = {}

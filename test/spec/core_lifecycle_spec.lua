@@ -27,12 +27,7 @@ local function blobOf(fields)
     return codec.encodeSnapshot(snapshot(fields))
 end
 
-local function readFile(path)
-    local file = assert(io.open(path, "rb"))
-    local text = file:read("*a")
-    file:close()
-    return text
-end
+local readFile = require("kits.files").read
 
 local function newStore(anchors)
     local store = new(DatabaseStore, {})

@@ -16,13 +16,7 @@ local function sub()
     } })
 end
 
-local function firstIn(item, identifier)
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do
-            if it.Prefab.Identifier.Value == identifier then return it end
-        end
-    end
-end
+local firstIn = require("kits.units").firstIn
 
 local function settle(k, before)
     k:tick(120)

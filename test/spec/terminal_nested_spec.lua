@@ -47,13 +47,7 @@ local function watch(k, expected, n, label)
     end
 end
 
-local function firstIn(item, identifier)
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do
-            if identifier == nil or it.Prefab.Identifier.Value == identifier then return it end
-        end
-    end
-end
+local firstIn = require("kits.units").firstIn
 
 --- Opens the wall terminal's page for the player and waits until it stands.
 local function openPage(k)

@@ -45,13 +45,7 @@ local function watch(k, expected, n, label)
     end
 end
 
-local function firstIn(item, identifier)
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do
-            if it.Prefab.Identifier.Value == identifier then return it end
-        end
-    end
-end
+local firstIn = require("kits.units").firstIn
 
 --- The handheld terminal's page holds `first` (seeded before it opens); then `second` is stored
 --- and the wall terminal's page, opened by the same player, holds it.
