@@ -194,6 +194,42 @@ function K:units(keys, keyOf)
     return t
 end
 
+--- An accounting key that tells oxygen tanks apart by fill (full, empty, in between); every other
+--- identifier is its own key. For K:units.
+function K.tankKey(identifier, condition)
+    if identifier ~= "oxygentank" then return identifier end
+    if condition >= 99.99 then return "tank:full" end
+    if condition <= 0.01 then return "tank:empty" end
+    return "tank:part"
+end
+
+--- Counting per key over `keys` (K:units with keyOf), for specs that check every update:
+--- units(k); same(expected, got, label) fails naming the first key that differs, with both
+--- tables; watch(k, expected, n, label) ticks n updates and checks after each.
+function K.counter(keys, keyOf)
+    local C = {}
+    local function show(t)
+        local parts = {}
+        for _, key in ipairs(keys) do parts[#parts + 1] = key .. "=" .. tostring(t[key]) end
+        return table.concat(parts, " ")
+    end
+    function C.units(k) return k:units(keys, keyOf) end
+    function C.same(expected, got, label)
+        for _, key in ipairs(keys) do
+            if expected[key] ~= got[key] then
+                error(string.format("%s: %s is %d, expected %d\n expected %s\n got      %s", label, key, got[key], expected[key], show(expected), show(got)), 2)
+            end
+        end
+    end
+    function C.watch(k, expected, n, label)
+        for i = 1, n do
+            k:tick(1)
+            C.same(expected, C.units(k), string.format("%s, update %d", label, i))
+        end
+    end
+    return C
+end
+
 --- Live items with a lease marker (anywhere).
 function K:marked()
     local out = {}

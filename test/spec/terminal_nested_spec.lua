@@ -14,38 +14,11 @@
 -- and after the page went back; both modes.
 local K = require("kits.terminal_kit")
 
-local function tankKey(identifier, condition)
-    if identifier ~= "oxygentank" then return identifier end
-    if condition >= 99.99 then return "tank:full" end
-    if condition <= 0.01 then return "tank:empty" end
-    return "tank:part"
-end
-
 local KEYS = { "toolbox", "screwdriver", "crowbar", "steel", "divingsuit", "tank:full", "tank:empty", "tank:part" }
 
-local function show(t)
-    local parts = {}
-    for _, key in ipairs(KEYS) do parts[#parts + 1] = key .. "=" .. tostring(t[key]) end
-    return table.concat(parts, " ")
-end
-
-local function units(k) return k:units(KEYS, tankKey) end
-
-local function same(expected, got, label)
-    for _, key in ipairs(KEYS) do
-        if expected[key] ~= got[key] then
-            error(string.format("%s: %s is %d, expected %d\n expected %s\n got      %s", label, key, got[key], expected[key], show(expected), show(got)), 2)
-        end
-    end
-end
-
---- Ticks `n` updates, counting after each.
-local function watch(k, expected, n, label)
-    for i = 1, n do
-        k:tick(1)
-        same(expected, units(k), string.format("%s, update %d", label, i))
-    end
-end
+-- Units per key, checked on every update (test/kits/terminal_kit.lua K.counter).
+local counter = K.counter(KEYS, K.tankKey)
+local units, same, watch = counter.units, counter.same, counter.watch
 
 local firstIn = require("kits.units").firstIn
 
