@@ -3,7 +3,7 @@
 -- Keys look like real ones ("prefab123#2": a short identifier and a quality). A store of K keys
 -- holds a large count under every key so that no take in a run can drain one. Exact entries mix
 -- what the game produces: damaged items, items with contents, stolen goods with an outpost name.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local store_module = require("core.store")
 
 local M = {}
@@ -12,7 +12,7 @@ M.DB = "bench"
 M.UNITS_PER_KEY = 1000000
 
 function M.new_store()
-    local store = lualib.__TS__New(store_module.DatabaseStore, {})
+    local store = new(store_module.DatabaseStore, {})
     -- A rebuild from one empty core installs an empty database with an anchor (inserts need one).
     local report = store:rebuild({ { anchorId = 1, dbId = M.DB, blob = "" } })
     local built = report.databases[1]

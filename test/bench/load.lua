@@ -1,6 +1,6 @@
 -- The load scenario as a benchmark (longer and busier than its spec): 16 players, 20 terminals,
 -- 10 restockers, 10,000 distinct keys, random activity with saves and rounds that end without a
--- save (test/load_scenario.lua). Prints the figures, and with --check fails when the mod's time
+-- save (test/kits/load_scenario.lua). Prints the figures, and with --check fails when the mod's time
 -- per tick grows from the first to the last window (flatness) or a unit is lost.
 --
 --   npm run build
@@ -8,7 +8,7 @@
 --
 -- Environment: DBIO_SEED (default 20240917), DBIO_LOAD_TICKS (default 20000), DBIO_LOAD_RATE
 -- (player actions per update on average, default 1.0).
-local L = require("load_scenario")
+local L = require("kits.load_scenario")
 
 --- The last window's mean may be at most this many times the first window's (plus a floor for
 --- timer noise): the cost of a tick must not grow with the time the server has been running.

@@ -12,7 +12,7 @@
 -- 10,000 keys come from 2,500 prefabs. Names do not follow the key order, so a sort by name
 -- really reorders them.
 local Sim = require("sim.runtime")
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local store_module = require("core.store")
 
 local M = {}
@@ -58,7 +58,7 @@ end
 --- The saved blob of a Database Core (anchor = the core's item id) holding `count` bench keys
 --- with `units` units each.
 function M.blob(anchorId, count, units, extra)
-    local store = lualib.__TS__New(store_module.DatabaseStore, {})
+    local store = new(store_module.DatabaseStore, {})
     local report = store:rebuild({ { anchorId = anchorId, dbId = M.DB, blob = "" } })
     if report.databases[1] == nil then error("the bench database could not be created", 0) end
     local i = 1

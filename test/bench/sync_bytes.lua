@@ -7,7 +7,7 @@
 --   lua5.2 test/bench/sync_bytes.lua
 -- Prints a table on stdout; `require("bench.sync_bytes").measure(n)` returns the numbers.
 package.path = "lua/modules/?.lua;test/?.lua;" .. package.path
-local K = require("sync.kit")
+local K = require("kits.sync")
 
 local M = {}
 

@@ -6,7 +6,7 @@
 -- is the least any delivery does: a plain Lua call of each watcher that gets the event, in a
 -- loop over an array of functions. The same single-key delivery with 10,000 key watchers shows
 -- that delivery does not walk the watchers of other keys.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local fixtures = require("bench.fixtures")
 local harness = require("bench.harness")
 local store_ops = require("bench.store_ops")
@@ -33,7 +33,7 @@ end
 --- A registry on `store` with `key_watchers` key watchers (keys 1..n) and ALL_WATCHERS watch-all
 --- watchers; every watcher counts its calls in `counter.calls`.
 local function registry_for(store, id, key_watchers, counter)
-    local registry = lualib.__TS__New(WatchRegistry, store, id)
+    local registry = new(WatchRegistry, store, id)
     local function watcher(event)
         counter.calls = counter.calls + 1
     end

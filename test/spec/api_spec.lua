@@ -1,7 +1,7 @@
 -- The public DatabaseIO table, end to end in the simulated game: argument validation (wrong types
 -- never raise), queries, consume / consumeInto all or nothing through the core consume path,
 -- watches, and the lifecycle listeners (committed, rolled back, rebuilt).
-local H = require("harness")
+local H = require("kits.harness")
 
 local function stored(h)
     h:ingest(h:find("steel", 8))

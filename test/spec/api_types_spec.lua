@@ -4,12 +4,7 @@
 local Sim = require("sim.runtime")
 local ROOT = Sim.ROOT
 
-local function readFile(path)
-    local f = assert(io.open(path, "rb"))
-    local text = f:read("*a")
-    f:close()
-    return text
-end
+local readFile = require("kits.files").read
 
 --- Members of `interface Api { ... }`: name -> "function" or "value".
 local function declaredMembers(text)

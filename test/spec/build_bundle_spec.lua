@@ -9,12 +9,7 @@ local BUNDLES = {
     minified = ROOT .. "/dist/DatabaseIO/Lua/DatabaseIO/databaseio.min.lua",
 }
 
-local function readFile(path)
-    local f = assert(io.open(path, "rb"))
-    local text = f:read("*a")
-    f:close()
-    return text
-end
+local readFile = require("kits.files").read
 
 local function packageVersion()
     return readFile(ROOT .. "/package.json"):match('"version"%s*:%s*"([^"]+)"')

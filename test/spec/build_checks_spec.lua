@@ -4,7 +4,7 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local shell = require("shell")
+local shell = require("kits.shell")
 local shellQuote, run = shell.shellQuote, shell.run
 
 local function node(script, args)
@@ -335,7 +335,7 @@ describe("check-growth.mjs", function()
 end)
 
 -- The cost-counting rewrite (scripts/lib/lua-instrument.mjs) keeps what the code computes and
--- counts what MoonSharp pays (test/cost_meter.lua): n appends through the length count about
+-- counts what MoonSharp pays (test/kits/cost_meter.lua): n appends through the length count about
 -- n^2/2, n appends with a counter count nothing, searches count their subject's length.
 describe("cost-counting rewrite", function()
     local SAMPLE = [==[
@@ -370,7 +370,7 @@ return #grown, #counted, parts, finds, #t.x.y + #t["x"].y, (s:gsub(",", ";")):su
     it("computes the same results and counts appends through the length quadratically", function()
         local source = instrumented()
         assert.truthy(source:find("____costLen(grown)", 1, true), source)
-        local meter = require("cost_meter").new()
+        local meter = require("kits.cost_meter").new()
         local env = setmetatable({ DBIO_COST = meter }, { __index = _G })
         local chunk = assert(load(source, "=sample", "t", env))
         local plainEnv = setmetatable({}, { __index = _G })

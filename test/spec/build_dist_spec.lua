@@ -3,21 +3,11 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local function readFile(path)
-    local f = assert(io.open(path, "rb"))
-    local text = f:read("*a")
-    f:close()
-    return text
-end
+local readFile = require("kits.files").read
 
-local function exists(path)
-    local f = io.open(path, "rb")
-    if f == nil then return false end
-    f:close()
-    return true
-end
+local exists = require("kits.files").exists
 
-local shell = require("shell")
+local shell = require("kits.shell")
 local shellQuote, run = shell.shellQuote, shell.run
 
 local VERSION = readFile(ROOT .. "/package.json"):match('"version"%s*:%s*"([^"]+)"')

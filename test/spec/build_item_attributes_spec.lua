@@ -4,7 +4,7 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local shell = require("shell")
+local shell = require("kits.shell")
 local shellQuote, run, writeFile = shell.shellQuote, shell.run, shell.writeFile
 
 local ITEMS = [[

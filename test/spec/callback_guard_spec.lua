@@ -2,23 +2,10 @@
 -- unguarded inside EntitySpawner.Update, so an error there leaves the spawner's update; the
 -- simulated spawner does the same (test/sim/world.lua), and the mod must never let one through.
 local Sim = require("sim.runtime")
-local H = require("harness")
+local H = require("kits.harness")
 
-local tempDirs = {}
-local function tempMod(source)
-    local dir = os.tmpname()
-    os.remove(dir)
-    assert(os.execute("mkdir -p '" .. dir .. "/Lua/Autorun'"))
-    local f = assert(io.open(dir .. "/Lua/Autorun/probe.lua", "wb"))
-    f:write(source)
-    f:close()
-    tempDirs[#tempDirs + 1] = dir
-    return dir
-end
-
-teardown(function()
-    for _, dir in ipairs(tempDirs) do os.execute("rm -rf '" .. dir .. "'") end
-end)
+local tempMod = H.tempMod
+teardown(H.removeTempMods)
 
 local function anyLine(lines, text)
     for _, line in ipairs(lines) do

@@ -2,7 +2,7 @@
 -- the real constructor overloads and members, strict): the terminal panel and the fabricator
 -- panel come up without turning themselves off, nothing is drawn over anything else, and the
 -- controls work.
-local H = require("harness")
+local H = require("kits.harness")
 local G = require("sim.gui")
 
 describe("simulated GUI", function()

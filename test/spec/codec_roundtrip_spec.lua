@@ -7,17 +7,8 @@ local item, inside = fixtures.item, fixtures.inside
 
 local SEED = tonumber(os.getenv("DBIO_SEED") or "") or os.time()
 
--- The string table the compiled modules see: the global one on plain PUC Lua, a separate copy
--- under the MoonSharp profile (test/moonsharp_profile.lua). Runtime switches go there.
-local function module_strings(module_fn)
-    local i = 1
-    while true do
-        local name, value = debug.getupvalue(module_fn, i)
-        if name == nil then return string end
-        if name == "_ENV" then return value.string end
-        i = i + 1
-    end
-end
+-- The string table the compiled modules see (kits/files.lua): runtime switches go there.
+local module_strings = require("kits.files").moduleStrings
 local S = module_strings(text.runtimeUnicode)
 
 -- Runs fn on the byte runtime, whatever the test profile installed.

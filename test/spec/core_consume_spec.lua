@@ -1,6 +1,6 @@
 -- The core consume path shared by restockers, fabricators and other mods: planning, all-or-nothing
 -- takes in one transaction, tag ingredients, condition ranges, preferences, leases and refusals.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local consumeMod = require("core.consume")
 local inspect = require("core.inspect")
@@ -14,7 +14,7 @@ local function record(identifier, condition, quality, contents)
 end
 
 local function newStore()
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
     local events = {}
     store:subscribe(function(event) events[#events + 1] = event end)

@@ -1,6 +1,6 @@
 -- Terminal leases: units leave Working for a terminal page, come back exactly once, or are
 -- consumed when a player takes them out. Epochs fence late and repeated calls.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local inspect = require("core.inspect")
 local verify = require("core.verify").verify
@@ -10,7 +10,7 @@ local function damaged(identifier, condition)
 end
 
 local function newStore()
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" }, { anchorId = 2, dbId = "other", blob = "" } })
     local events = {}
     store:subscribe(function(event) events[#events + 1] = event end)
@@ -214,7 +214,7 @@ describe("core leases", function()
 
     it("returns leased units even when limits were lowered meanwhile", function()
         local max = 100
-        local store = lualib.__TS__New(DatabaseStore, { limits = function() return { maxUnits = max, maxKeys = max } end })
+        local store = new(DatabaseStore, { limits = function() return { maxUnits = max, maxKeys = max } end })
         store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
         assert.is_true(store:transaction("main", "setup"):insertCount("steel#0", 10):commit().ok)
         local lease = store:openLease("main", "t").value

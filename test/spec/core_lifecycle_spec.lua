@@ -1,6 +1,6 @@
 -- The round lifecycle of the store: rebuild from the Database Cores, capture, confirmed commit,
 -- rollback, conflicts between cores, unreadable blobs, cores placed and removed mid-round.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local codec = require("core.codec")
 local inspect = require("core.inspect")
@@ -27,15 +27,10 @@ local function blobOf(fields)
     return codec.encodeSnapshot(snapshot(fields))
 end
 
-local function readFile(path)
-    local file = assert(io.open(path, "rb"))
-    local text = file:read("*a")
-    file:close()
-    return text
-end
+local readFile = require("kits.files").read
 
 local function newStore(anchors)
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     local events = {}
     store:subscribe(function(event) events[#events + 1] = event end)
     local report = store:rebuild(anchors or { { anchorId = 1, dbId = "main", blob = "" } })

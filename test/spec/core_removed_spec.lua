@@ -2,18 +2,11 @@
 -- item): another core of the same database on the submarine adopts it at once; with none left the
 -- database is kept, `dbio status` says so, and every save writes it to a backup file the host can
 -- restore from. No unit is ever dropped silently. Both modes, on the real built mod.
-local H = require("harness")
+local H = require("kits.harness")
 
-local function joined(lines)
-    return table.concat(lines, "\n")
-end
+local joined = H.joined
 
-local function with(opts, body)
-    local h = H.new(opts)
-    local ok, err = pcall(body, h)
-    h:cleanup()
-    if not ok then error(err, 0) end
-end
+local with = H.with
 
 local function cores(h)
     local list = {}
@@ -24,14 +17,9 @@ local function cores(h)
     return list
 end
 
-local function blobOf(item)
-    return item:GetComponentString("MemoryComponent").Value
-end
+local blobOf = H.coreBlob
 
-local function storeSteel(h, n)
-    for _, r in ipairs(h:ingest(h:find("steel", n))) do assert.is_true(r.ok, r.message) end
-    h:tick(2)
-end
+local function storeSteel(h, n) h:store("steel", n) end
 
 local function transition(h, mode)
     if mode == "server" then h.sim:mpTransition() else h.sim:spTransition() end

@@ -1,6 +1,6 @@
 -- Transactions on the database store: inserts, takes, exact entries, refusals, limits, parked
 -- keys and mutation events.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local inspect = require("core.inspect")
 local verify = require("core.verify").verify
@@ -15,7 +15,7 @@ end
 
 -- A store with database "main" anchored in core 1, recording every event it publishes.
 local function newStore(options)
-    local store = lualib.__TS__New(DatabaseStore, options or {})
+    local store = new(DatabaseStore, options or {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
     local events = {}
     store:subscribe(function(event) events[#events + 1] = event end)
@@ -286,7 +286,7 @@ describe("core transactions", function()
     describe("parked keys", function()
         local function parkingStore()
             local known = { steel = true, wrench = true, modgun = true }
-            local store = lualib.__TS__New(DatabaseStore, { isKnownIdentifier = function(identifier) return known[identifier] == true end })
+            local store = new(DatabaseStore, { isKnownIdentifier = function(identifier) return known[identifier] == true end })
             store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
             local events = {}
             store:subscribe(function(event) events[#events + 1] = event end)
@@ -334,7 +334,7 @@ describe("core transactions", function()
     describe("host callbacks", function()
         it("survive an identifier check or limits callback that throws, and report it", function()
             local reported = {}
-            local store = lualib.__TS__New(DatabaseStore, {
+            local store = new(DatabaseStore, {
                 isKnownIdentifier = function(identifier)
                     if identifier == "cursed" then error("no such prefab table") end
                     return true
@@ -361,7 +361,7 @@ describe("core transactions", function()
 
     describe("events", function()
         it("publishes one event per applied transaction, after the state changed, with a rising version", function()
-            local store = lualib.__TS__New(DatabaseStore, {})
+            local store = new(DatabaseStore, {})
             store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
             local seen = {}
             store:subscribe(function(event)
@@ -385,7 +385,7 @@ describe("core transactions", function()
         end)
 
         it("delivers events in order to every listener even when a listener commits another transaction", function()
-            local store = lualib.__TS__New(DatabaseStore, {})
+            local store = new(DatabaseStore, {})
             store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
             local first, second = {}, {}
             store:subscribe(function(event)
@@ -403,7 +403,7 @@ describe("core transactions", function()
 
         it("survives a failing listener and reports it", function()
             local reported = {}
-            local store = lualib.__TS__New(DatabaseStore, { onListenerError = function(message) reported[#reported + 1] = message end })
+            local store = new(DatabaseStore, { onListenerError = function(message) reported[#reported + 1] = message end })
             store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
             local delivered = 0
             store:subscribe("broken", function() error("listener exploded") end)
@@ -419,7 +419,7 @@ describe("core transactions", function()
         end)
 
         it("replaces a named listener and stops calling an unsubscribed one", function()
-            local store = lualib.__TS__New(DatabaseStore, {})
+            local store = new(DatabaseStore, {})
             store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
             local calls = { a = 0, b = 0, c = 0 }
             store:subscribe("view", function() calls.a = calls.a + 1 end)

@@ -1,6 +1,6 @@
 -- verify(): a healthy store has no findings, and each kind of damage is found. The damage is
 -- done by writing into the store's internal tables directly, which no API allows.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local verify = require("core.verify").verify
 
@@ -10,7 +10,7 @@ end
 
 -- A busy but healthy store: aggregated and exact units, two leases, a confirmed save.
 local function healthyStore()
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
     assert.is_true(store:transaction("main", "setup"):insertCount("steel#0", 10):insertCount("copper#1", 3)
         :insert(damaged("wrench", 25), 3):commit().ok)

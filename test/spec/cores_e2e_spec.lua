@@ -1,7 +1,7 @@
 -- Database Cores as hosts meet them: conflicts, corrupt and old blobs, protection of the stored
 -- value, the label, and the console commands (status, verify, preflight, migrate, backup, restore,
 -- audit), all on the real built mod in the simulated game.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function fixture(name)
     local f = assert(io.open("test/fixtures/blobs/" .. name, "rb"))
@@ -10,16 +10,9 @@ local function fixture(name)
     return (text:gsub("%s+$", ""))
 end
 
-local function joined(lines)
-    return table.concat(lines, "\n")
-end
+local joined = H.joined
 
-local function with(opts, body)
-    local h = H.new(opts)
-    local ok, err = pcall(body, h)
-    h:cleanup()
-    if not ok then error(err, 0) end
-end
+local with = H.with
 
 local function coreItems(h)
     local cores = h.sim:findAll("databasecore")
@@ -27,14 +20,9 @@ local function coreItems(h)
     return cores
 end
 
-local function blobOf(item)
-    return item:GetComponentString("MemoryComponent").Value
-end
+local blobOf = H.coreBlob
 
-local function storeSteel(h, n)
-    for _, r in ipairs(h:ingest(h:find("steel", n))) do assert.is_true(r.ok, r.message) end
-    h:tick(2)
-end
+local function storeSteel(h, n) h:store("steel", n) end
 
 describe("two cores claiming one database", function()
     it("is a reported conflict: the written core wins, the empty one stays inert and untouched", function()

@@ -5,8 +5,8 @@
 -- read back as exactly the saved data; none may raise, none may be overwritten by a later save,
 -- and backup files already in the backup folder stay byte-identical.
 -- Randomized: the seed is printed; DBIO_SEED=<seed> replays a run.
-local H = require("harness")
-local F = require("fuzz")
+local H = require("kits.harness")
+local F = require("kits.fuzz")
 
 local CORRUPTIONS = 2000
 local PRINTABLE = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"

@@ -2,7 +2,7 @@
 -- next to the built Database IO in the simulated game: its sort mode orders the terminal rows, and
 -- its fuel shelves pull fuel rods through the public API, conserving every unit.
 local Sim = require("sim.runtime")
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local EXAMPLE = Sim.ROOT .. "/dist/examples/SortByRarity"
 local SHELF_TAG = "dbioexample_fuelshelf"

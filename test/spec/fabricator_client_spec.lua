@@ -2,12 +2,12 @@
 -- when Fill is on) and the whole path in a client Lua state of the simulated game (no GUI there):
 -- the player's choice on the fabricator becomes a query, the answer becomes have/need rows, and
 -- Fill sends a request the server accepts and fills all or nothing.
-local H = require("harness")
-local lualib = require("lualib_bundle")
+local H = require("kits.harness")
+local new = require("kits.classes").new
 local M = require("client.fabricatorModel")
 
 local function model()
-    return lualib.__TS__New(M.FabricatorModel)
+    return new(M.FabricatorModel)
 end
 
 local CHOICE = { itemId = 7, identifier = "screwdriver", hash = 0, batches = 2 }

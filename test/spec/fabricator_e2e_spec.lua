@@ -2,7 +2,7 @@
 -- recipe's missing ingredients all or nothing (tags, condition ranges, what is already at hand,
 -- quantity), a client's fill request is validated, and a pull in flight survives the lifecycle
 -- with every unit exactly once.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function setup(opts)
     opts = opts or {}

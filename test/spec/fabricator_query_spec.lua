@@ -2,7 +2,7 @@
 -- client-side LuaCs asks (`databaseio.fab.query`) and gets per ingredient row what the batches
 -- need, what the fabricator reaches and what its database can give (tags, condition ranges),
 -- validated like a fill request; nothing ever changes.
-local H = require("harness")
+local H = require("kits.harness")
 local Wire = require("features.fabricatorWire")
 
 local function setup(stock)

@@ -6,10 +6,13 @@
 -- database holds (Working + leased) + live items not booked by the mod equals the expected
 -- total, which changes only through a rollback (back to the total at the last save). At the end
 -- every page is back, nothing is leased or marked, and dbio verify finds nothing.
--- Randomized: the seed is printed; DBIO_SEED=<seed> replays it, and DBIO_TRACE=<identifier>
+-- Every fault kind must fire (the sim asks its fault function and gets true) at least once over
+-- the runs, or the spec fails naming the kind: a run that never dropped a spawn did not test one.
+-- Randomized: the seed is printed; DBIO_SEED=<seed> replays one run from it (DBIO_RUNS=<n> replays
+-- n consecutive runs: the whole set is 24, or 12 for write-through), and DBIO_TRACE=<identifier>
 -- then prints that kind's units after every step (and the world when a count goes wrong).
-local K = require("terminal_kit")
-local F = require("fuzz")
+local K = require("kits.terminal_kit")
+local F = require("kits.fuzz")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "plastic" }
 local RUNS = 24
@@ -21,9 +24,23 @@ local SEED_ITEMS = {
     { id = "plastic", count = 9 },
 }
 
+-- The sim's fault functions (test/sim/world.lua): a fault fires when the sim asks its function
+-- and gets true (a spawn dropped, a put failed, an item removed before its spawn callback).
+local FAULT_KINDS = { "dropSpawn", "failPut", "removeBeforeCallback" }
+
 local function faultCounter()
     return { dropSpawn = 0, failPut = 0, removeBeforeCallback = 0, requestThenSave = 0, requestThenNoSave = 0,
-             disconnect = 0, reloadMidLease = 0, transitions = 0, rollbacks = 0, steps = 0 }
+             disconnect = 0, reloadMidLease = 0, transitions = 0, rollbacks = 0, steps = 0,
+             fired = { dropSpawn = 0, failPut = 0, removeBeforeCallback = 0 } }
+end
+
+--- fn as the sim's fault function `kind`, counting in counts.fired every time it fires.
+local function counted(counts, kind, fn)
+    return function(...)
+        local result = fn(...)
+        if result == true then counts.fired[kind] = counts.fired[kind] + 1 end
+        return result
+    end
 end
 
 local function runOnce(seed, opts, counts)
@@ -86,17 +103,17 @@ local function runOnce(seed, opts, counts)
     local function setFaults()
         local which = r(6)
         if which == 1 then
-            sim.faults.dropSpawn = function(id) return id == "antibleeding1" or id == "plastic" end
+            sim.faults.dropSpawn = counted(counts, "dropSpawn", function(id) return id == "antibleeding1" or id == "plastic" end)
             counts.dropSpawn = counts.dropSpawn + 1
             if os.getenv("DBIO_TRACE") then print("fault dropSpawn") end
         elseif which == 2 then
-            sim.faults.failPut = function(item) return item.Prefab.Identifier.Value == "copper" end
+            sim.faults.failPut = counted(counts, "failPut", function(item) return item.Prefab.Identifier.Value == "copper" end)
             counts.failPut = counts.failPut + 1
             if os.getenv("DBIO_TRACE") then print("fault failPut") end
         elseif which == 3 then
             local every = r(2, 4)
             local n = 0
-            sim.faults.removeBeforeCallback = function() n = n + 1 return n % every == 0 end
+            sim.faults.removeBeforeCallback = counted(counts, "removeBeforeCallback", function() n = n + 1 return n % every == 0 end)
             counts.removeBeforeCallback = counts.removeBeforeCallback + 1
             if os.getenv("DBIO_TRACE") then print("fault removeBeforeCallback") end
         else
@@ -291,17 +308,24 @@ local function runOnce(seed, opts, counts)
     k:cleanup()
 end
 
+--- Prints the summary line, then fails when a fault kind never fired over the runs.
 local function report(name, seed, runs, counts)
-    print(string.format("[%s] %d run(s) from seed %d, %d steps: faults set dropSpawn %d, failPut %d, removeBeforeCallback %d; request then save %d, request then no-save end %d; disconnects mid-lease %d; reloadlua mid-lease %d; saves %d, rollbacks %d; conservation violations 0",
-        name, runs, seed, counts.steps, counts.dropSpawn, counts.failPut, counts.removeBeforeCallback, counts.requestThenSave,
+    local fired = counts.fired
+    print(string.format("[%s] %d run(s) from seed %d, %d steps: faults set dropSpawn %d, failPut %d, removeBeforeCallback %d; fired dropSpawn %d, failPut %d, removeBeforeCallback %d; request then save %d, request then no-save end %d; disconnects mid-lease %d; reloadlua mid-lease %d; saves %d, rollbacks %d; conservation violations 0",
+        name, runs, seed, counts.steps, counts.dropSpawn, counts.failPut, counts.removeBeforeCallback,
+        fired.dropSpawn, fired.failPut, fired.removeBeforeCallback, counts.requestThenSave,
         counts.requestThenNoSave, counts.disconnect, counts.reloadMidLease, counts.transitions, counts.rollbacks))
+    for _, kind in ipairs(FAULT_KINDS) do
+        assert.is_true(fired[kind] > 0, string.format("[%s] fault %s never fired over %d run(s) from seed %d (set %d time(s)): the run did not test it (replay: DBIO_SEED=%d DBIO_RUNS=%d)",
+            name, kind, runs, seed, counts[kind], seed, runs))
+    end
 end
 
 describe("terminal conservation under faults", function()
     it("keeps every unit exactly once with the save patches installed", function()
         local seed = F.seed("faults_terminal")
         local fixed = os.getenv("DBIO_SEED") ~= nil
-        local runs = fixed and 1 or RUNS
+        local runs = fixed and (tonumber(os.getenv("DBIO_RUNS") or "") or 1) or RUNS
         local counts = faultCounter()
         for i = 0, runs - 1 do runOnce(seed + i, {}, counts) end
         report("faults_terminal", seed, runs, counts)
@@ -310,7 +334,7 @@ describe("terminal conservation under faults", function()
     it("keeps every unit exactly once when the capture patch cannot be installed (write-through)", function()
         local seed = F.seed("faults_terminal_writethrough")
         local fixed = os.getenv("DBIO_SEED") ~= nil
-        local runs = fixed and 1 or math.floor(RUNS / 2)
+        local runs = fixed and (tonumber(os.getenv("DBIO_RUNS") or "") or 1) or math.floor(RUNS / 2)
         local counts = faultCounter()
         for i = 0, runs - 1 do runOnce(seed + i, { failPatch = true }, counts) end
         report("faults_terminal_writethrough", seed, runs, counts)

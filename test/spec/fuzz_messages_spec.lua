@@ -7,7 +7,7 @@
 -- and after, no Lua error may escape (sim.errors), and dbio verify stays clean.
 -- Randomized: the seed is printed; DBIO_SEED=<seed> replays a run.
 local Sim = require("sim.runtime")
-local F = require("fuzz")
+local F = require("kits.fuzz")
 
 local MOD = Sim.ROOT .. "/dist/DatabaseIO"
 local NET_UP = "databaseio.sync.up"

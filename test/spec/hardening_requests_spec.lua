@@ -3,7 +3,7 @@
 -- and is set in the submarine editor only) and of the Database Core, and console commands from
 -- players without permission. Each refusal is logged at most once per client and reason per
 -- interval.
-local H = require("harness")
+local H = require("kits.harness")
 
 local function sub()
     local s = H.defaultSub()

@@ -6,7 +6,8 @@
 -- units in the world is the constant it started with.
 -- At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays it.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
+local U = require("kits.units")
 
 local IDS = { "steel", "copper", "plastic", "wrench", "toolbox", "screwdriver", "crowbar", "smg", "smgmagazine", "smground", "twinbox" }
 local SEQUENCES = tonumber(os.getenv("DBIO_SEQUENCES") or "") or 200
@@ -47,15 +48,7 @@ local function describeTotals(t)
     return table.concat(parts, " ")
 end
 
---- `item` and everything inside it, at any depth.
-local function tree(item, out)
-    out = out or {}
-    out[#out + 1] = item
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do tree(it, out) end
-    end
-    return out
-end
+local tree = U.tree
 
 -- Edits inside items an interface had just accepted (printed with the seed).
 local edits = { take = 0, put = 0, deep = 0 }
@@ -206,16 +199,7 @@ describe("interface conservation", function()
         -- DBIO_SEED replays one sequence, or DBIO_SEQUENCES of them from it (a whole run: 200);
         -- DBIO_SCAN=1 runs them all and lists every failing seed
         local runs = os.getenv("DBIO_SEED") and (tonumber(os.getenv("DBIO_SEQUENCES") or "") or 1) or SEQUENCES
-        if os.getenv("DBIO_SCAN") then
-            local failed = {}
-            for i = 0, runs - 1 do
-                local ok, err = pcall(runSequence, base + i, {})
-                if not ok then failed[#failed + 1] = tostring(err) end
-            end
-            for _, line in ipairs(failed) do print("FAILED " .. line) end
-            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
-            return
-        end
+        if U.scan(base, runs, function(seed) runSequence(seed, {}) end) then return end
         for i = 0, runs - 1 do
             runSequence(base + i, {})
         end

@@ -2,7 +2,7 @@
 -- (and stores what waited once power returns), unpack interfaces take a container's direct
 -- children and keep the container, and two interfaces plus the API racing for the last unit of
 -- capacity never take the database over its limit.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 describe("interface devices", function()
     local k

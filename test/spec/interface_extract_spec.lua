@@ -1,7 +1,7 @@
 -- DatabaseIO.extract never drops units on the floor: a full target keeps them in the database, a
 -- spawn the game never performs gives its units back after the timeout, and a spawn that lands
 -- after that timeout is removed again, so no unit exists twice.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 local IDS = { "steel" }
 

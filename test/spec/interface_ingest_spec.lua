@@ -1,7 +1,7 @@
 -- Interfaces ingest what players put into them: plain items aggregate under their key, damaged
 -- items and items with contents become exact entries (nested container and slot kept), stolen
 -- goods keep their data, and a save carries all of it across a level transition.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 describe("interface ingest", function()
     local k

@@ -2,8 +2,8 @@
 -- signal of a text box, and the mod finding its text fields by position, so terminal search
 -- and the restocker's typed configuration work in every language.
 local Sim = require("sim.runtime")
-local H = require("harness")
-local K = require("terminal_kit")
+local H = require("kits.harness")
+local K = require("kits.terminal_kit")
 
 -- A panel the mod does not know: an untranslated label, a text box without `signal`, and an
 -- element without `text`.

@@ -6,7 +6,7 @@
 -- contents, and nothing may be put into an item on its way out.
 -- Units are counted per identifier (database Working + leased with nested contents, plus live
 -- items) before and after; both modes.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 local IDS = { "twinbox", "toolbox", "screwdriver", "crowbar", "steel", "wrench" }
 
@@ -16,13 +16,7 @@ local function sub()
     } })
 end
 
-local function firstIn(item, identifier)
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do
-            if it.Prefab.Identifier.Value == identifier then return it end
-        end
-    end
-end
+local firstIn = require("kits.units").firstIn
 
 local function settle(k, before)
     k:tick(120)

@@ -1,7 +1,7 @@
 -- Every refusal of the ingest policy through an interface: the item stays where the player put
 -- it, the player gets exactly one chat line saying why, and the console gets at most one line,
 -- even when the item sits there for 600 ticks and the interface retries it.
-local K = require("interface_kit")
+local K = require("kits.interface_kit")
 
 --- Puts `item` into `device` as the kit's player, waits 600 ticks and checks the refusal.
 local function expectRefused(k, item, device, needle)

@@ -14,7 +14,7 @@
 -- the path's first save step (EndRound, SavePlayers, HandleSaveAndQuit), and a random lifecycle path
 -- of that mode (test/sim/README.md "Lifecycle").
 --
--- Accounting per identifier (test/terminal_kit.lua): units the database owns (Working + leased,
+-- Accounting per identifier (test/kits/terminal_kit.lua): units the database owns (Working + leased,
 -- nested contents included) + live items the mod has not booked (inspect hook). Every move keeps
 -- that total; a saved path keeps the total from just before the save; an unsaved path goes back to
 -- the total at the last save; reloadlua keeps the live total. It is checked after every move and
@@ -22,7 +22,8 @@
 -- restore); at the end of a sequence `dbio verify` is clean and the simulated game logged no
 -- error (an invalid XML character in a save would be one).
 -- The seed is printed; DBIO_SEED=<n> replays one sequence.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
+local U = require("kits.units")
 local codec = require("core.codec")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
@@ -81,15 +82,7 @@ local function sub()
     } }
 end
 
---- `item` and everything inside it, at any depth.
-local function tree(item, out)
-    out = out or {}
-    out[#out + 1] = item
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do tree(it, out) end
-    end
-    return out
-end
+local tree = U.tree
 
 local GOOD = {}
 for _, id in ipairs(IDS) do GOOD[id] = true end
@@ -114,26 +107,11 @@ local function runOnce(seed)
     -- are counted there, and the figures show how many.
     local filed = {}
     for _, id in ipairs(IDS) do filed[id] = 0 end
-    local function copy(t) local c = {} for key, v in pairs(t) do c[key] = v end return c end
+    local copy = U.copy
     -- a rollback goes back to a save taken before any later set-aside
     local filedAtSave = copy(filed)
-    local function addSnapshot(t, s)
-        for _, list in ipairs({ s.counts, s.leasedCounts }) do
-            for _, pair in ipairs(list) do
-                local id = pair[1]:match("^(.*)#%d+$")
-                if t[id] then t[id] = t[id] + pair[2] end
-            end
-        end
-        local function addRecord(record)
-            if t[record.identifier] then t[record.identifier] = t[record.identifier] + 1 end
-            for _, child in ipairs(record.contents) do addRecord(child.record) end
-        end
-        for _, list in ipairs({ s.exact, s.leasedExact }) do
-            for _, e in ipairs(list) do addRecord(e.record) end
-        end
-    end
 
-    --- Units per identifier (test/terminal_kit.lua K:units, with "no database" read as empty).
+    --- Units per identifier (test/kits/terminal_kit.lua K:units, with "no database" read as empty).
     local function units()
         local t = {}
         for _, id in ipairs(IDS) do t[id] = filed[id] end
@@ -141,13 +119,12 @@ local function runOnce(seed)
         if s == nil then
             if not dbGone then fail("no database snapshot: %s", tostring(why)) end
         else
-            addSnapshot(t, s)
+            U.addSnapshot(t, s, true)
         end
-        local booked = k:inspect().booked
-        for _, item in ipairs(k.sim:items()) do
+        U.eachUnbooked(k.sim, k:inspect().booked, function(item)
             local id = item.Prefab.Identifier.Value
-            if t[id] and not booked[item.ID] and not item.Removed then t[id] = t[id] + 1 end
-        end
+            if t[id] then t[id] = t[id] + 1 end
+        end)
         return t
     end
     local function check(expected, where)
@@ -496,16 +473,7 @@ describe("lifecycle conservation (randomized)", function()
         -- with the printed base and 200); DBIO_SCAN=1 runs them all and lists every failing seed
         local runs = tonumber(os.getenv("DBIO_SEQUENCES") or "") or (fixed and 1 or SEQUENCES)
         print(string.format("lifecycle conservation: seed %d (%d sequence(s); DBIO_SEED=<seed> replays one)", base, runs))
-        if os.getenv("DBIO_SCAN") then
-            local failed = {}
-            for i = 0, runs - 1 do
-                local ok, err = pcall(runOnce, base + i)
-                if not ok then failed[#failed + 1] = tostring(err) end
-            end
-            for _, line in ipairs(failed) do print("FAILED " .. line) end
-            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
-            return
-        end
+        if U.scan(base, runs, runOnce) then return end
         for i = 0, runs - 1 do runOnce(base + i) end
         local function list(t)
             local keys = {}

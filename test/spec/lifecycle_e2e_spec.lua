@@ -1,7 +1,7 @@
 -- Every row of the round-lifecycle table (docs/design.md) as a scenario: the real built mod in the
 -- simulated game stores items, the round ends that way, the game reloads, and the database and the
 -- world are compared with what that save holds.
-local H = require("harness")
+local H = require("kits.harness")
 
 local IDS = { "steel", "copper", "wrench", "toolbox", "screwdriver", "crowbar" }
 
@@ -44,12 +44,7 @@ local function clean(h)
     assert.is_true(ok, out)
 end
 
-local function scenario(mode, body)
-    local h = H.new({ mode = mode })
-    local ok, err = pcall(body, h)
-    h:cleanup()
-    if not ok then error(err, 0) end
-end
+local function scenario(mode, body) H.with({ mode = mode }, body) end
 
 describe("lifecycle: multiplayer", function()
     it("level transition with the crew alive commits; the next round rebuilds the same state", function()

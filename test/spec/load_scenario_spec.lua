@@ -1,11 +1,11 @@
--- A busy server (test/load_scenario.lua): 16 players, 20 terminals, 10 restockers and 10,000
+-- A busy server (test/kits/load_scenario.lua): 16 players, 20 terminals, 10 restockers and 10,000
 -- distinct keys over 10,000 ticks of random activity with saves and rounds that end without one.
 -- Every unit is conserved, dbio verify is clean at the end, no Lua error escapes; the mod's time
 -- per tick in the first and the last 1,000 ticks is printed (the budget itself is checked by
 -- the benchmark, test/bench/load.lua, not by a timed test).
 -- Randomized: the seed is printed; DBIO_SEED=<seed> replays a run.
-local L = require("load_scenario")
-local F = require("fuzz")
+local L = require("kits.load_scenario")
+local F = require("kits.fuzz")
 
 describe("load scenario", function()
     it("conserves every unit and stays verifiable under 10,000 ticks of activity", function()

@@ -2,14 +2,9 @@
 -- layer players install, and the services rewrite, whose LuaGame has no
 -- AssignOnClientRequestExecute. What the rewrite lacks degrades with one clear console line; the
 -- rest of the mod works.
-local H = require("harness")
+local H = require("kits.harness")
 
-local function scenario(opts, body)
-    local h = H.new(opts)
-    local ok, err = pcall(body, h)
-    h:cleanup()
-    if not ok then error(err, 0) end
-end
+local scenario = H.with
 
 describe("LuaCs versions", function()
     it("established: client console commands are wired, no degrade message", function()

@@ -15,7 +15,7 @@
 --
 -- The seed is printed; DBIO_SEED=<n> replays a run, DBIO_SEQUENCE=<k> runs only sequence k.
 -- A failure prints the seed, the sequence, the step number and the steps up to it.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local inspect = require("core.inspect")
 local verify = require("core.verify").verify
@@ -409,7 +409,7 @@ local function runSequence(sequence, stats)
     local owners = {}
 
     local function newStore()
-        local store = lualib.__TS__New(DatabaseStore, {
+        local store = new(DatabaseStore, {
             limits = function() return LIMITS end,
             onListenerError = function(message) problems[#problems + 1] = message end,
         })

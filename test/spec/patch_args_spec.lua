@@ -4,23 +4,10 @@
 -- simulated ptable does the same in both profiles (test/sim/hooks.lua), so a mod that reads its
 -- arguments by name fails here as it fails in the game.
 local Sim = require("sim.runtime")
-local H = require("harness")
+local H = require("kits.harness")
 
-local tempDirs = {}
-local function tempMod(source)
-    local dir = os.tmpname()
-    os.remove(dir)
-    assert(os.execute("mkdir -p '" .. dir .. "/Lua/Autorun'"))
-    local f = assert(io.open(dir .. "/Lua/Autorun/probe.lua", "wb"))
-    f:write(source)
-    f:close()
-    tempDirs[#tempDirs + 1] = dir
-    return dir
-end
-
-teardown(function()
-    for _, dir in ipairs(tempDirs) do os.execute("rm -rf '" .. dir .. "'") end
-end)
+local tempMod = H.tempMod
+teardown(H.removeTempMods)
 
 -- A mod that reads EndGame's arguments every way Lua can and records what happened.
 local PROBE = [[

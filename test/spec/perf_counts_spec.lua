@@ -1,6 +1,6 @@
 -- Linear on MoonSharp, shown on PUC Lua with counts: the cost-counting build of the mod
 -- (build/instrumented/DatabaseIO, every length read and string search counted,
--- scripts/lib/lua-instrument.mjs and test/cost_meter.lua) runs a capture, a rebuild, a page
+-- scripts/lib/lua-instrument.mjs and test/kits/cost_meter.lua) runs a capture, a rebuild, a page
 -- open, a view build and a sync snapshot on a database of 100 and of 10,000 keys. The counts
 -- model what MoonSharp pays where PUC Lua does not (a length read after an array grew rescans
 -- it; a string search copies its subject); unlike times they do not depend on the machine.
@@ -14,7 +14,7 @@ if DBIO_PROFILE == "moonsharp" then return end
 
 local Sim = require("sim.runtime")
 local modsim = require("bench.modsim")
-local cost_meter = require("cost_meter")
+local cost_meter = require("kits.cost_meter")
 
 local MOD = Sim.ROOT .. "/build/instrumented/DatabaseIO"
 local SMALL, LARGE = 100, 10000

@@ -1,8 +1,8 @@
 -- Player text never breaks a save (design.md invariant 9): what a player types into a device's
 -- text field is saved with the item (CustomInterface signals), so it is cleaned where it enters
 -- and the field keeps working. The simulated capture reports a character XML cannot hold.
-local H = require("harness")
-local K = require("terminal_kit")
+local H = require("kits.harness")
+local K = require("kits.terminal_kit")
 
 local PREFABS = {
     { identifier = "oxygenrack", name = "Oxygen Rack", category = "Machine", tags = { "container" }, pickable = false,

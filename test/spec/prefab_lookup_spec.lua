@@ -1,7 +1,7 @@
 -- Identifiers are looked up as identifiers. ItemPrefab.GetItemPrefab(text) tries display names
 -- before identifiers (LuaCs LuaBarotraumaAdditions.cs; the simulated one does the same), so a
 -- prefab named like another prefab's identifier must never stand in for it.
-local H = require("harness")
+local H = require("kits.harness")
 
 -- "decoy" is called "Steel" in English: GetItemPrefab("steel") answers decoy.
 local DECOY = { identifier = "decoy", name = { en = "Steel", zh = "诱饵" }, category = "Material",

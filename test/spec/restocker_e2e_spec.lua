@@ -1,7 +1,7 @@
 -- The auto-restocker on the built mod in the simulated game: fills what it is linked to, takes
 -- only what fits, returns spent items, competes fairly, survives failed placements and every
 -- lifecycle path without creating or destroying a unit.
-local H = require("harness")
+local H = require("kits.harness")
 
 -- A rack of three one-tank slots and a one-slot loader, as restock targets.
 local PREFABS = {

@@ -4,7 +4,7 @@
 -- rollback, which returns to what the last save held.
 --
 -- The seed is printed; DBIO_SEED=<n> replays a run, DBIO_SEQUENCE=<k> runs only sequence k.
-local H = require("harness")
+local H = require("kits.harness")
 
 local SEED = tonumber(os.getenv("DBIO_SEED") or "") or (os.time() % 1000000)
 local ONLY = tonumber(os.getenv("DBIO_SEQUENCE") or "")

@@ -6,19 +6,15 @@
 -- happens right before such a save; each unit must exist exactly once in the live game before the
 -- save, in the save itself (the core's database + the submarine's items + the players' records),
 -- and in the game after the save is loaded again. Singleplayer runs the same moves on its paths.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 local codec = require("core.codec")
+local U = require("kits.units")
 
 local IDS = { "steel", "oxygentank" }
 local TANKS = "oxygentank amount=1 spent=yes"
 
 local function isTerminal(identifier)
     return identifier == "databaseterminal" or identifier == "databaseterminalfixed"
-end
-
-local function addRecord(counts, record)
-    counts[record.identifier] = (counts[record.identifier] or 0) + 1
-    for _, child in ipairs(record.contents) do addRecord(counts, child.record) end
 end
 
 --- Units per identifier held by a save: the database written into each core (working + leased,
@@ -33,15 +29,7 @@ local function savedUnits(sim, ids)
         if r.identifier == "databasecore" and (r.memory[1] or "") ~= "" then
             local decoded = codec.decodeSnapshot(r.memory[1])
             assert(decoded.ok, decoded.message)
-            local s = decoded.value.snapshot
-            for _, list in ipairs({ s.counts, s.leasedCounts }) do
-                for _, pair in ipairs(list) do
-                    local id = pair[1]:match("^(.*)#%d+$")
-                    counts[id] = (counts[id] or 0) + pair[2]
-                end
-            end
-            for _, e in ipairs(s.exact) do addRecord(counts, e.record) end
-            for _, e in ipairs(s.leasedExact) do addRecord(counts, e.record) end
+            U.addSnapshot(counts, decoded.value.snapshot)
         else
             local parent = r.parent ~= nil and byId[r.parent] or nil
             local onPage = string.find(string.lower(r.tags or ""), "dbio_lease:", 1, true) ~= nil

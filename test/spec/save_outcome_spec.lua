@@ -2,14 +2,9 @@
 -- fails commits nothing (SaveUtil.SaveGame catches its own errors and returns, so its After patch
 -- runs anyway), and the SaveGame calls that come without a capture (new bots at a round start, a
 -- campaign loaded on the server, a singleplayer round start or retry) commit nothing either.
-local H = require("harness")
+local H = require("kits.harness")
 
-local function scenario(opts, body)
-    local h = H.new(opts)
-    local ok, err = pcall(body, h)
-    h:cleanup()
-    if not ok then error(err, 0) end
-end
+local scenario = H.with
 
 --- Records every commit the public API reports.
 local function commits(h)
@@ -19,10 +14,7 @@ local function commits(h)
     return list
 end
 
-local function store(h, id, n)
-    for _, r in ipairs(h:ingest(h:find(id, n))) do assert.is_true(r.ok, r.message) end
-    h:tick(2)
-end
+local function store(h, id, n) h:store(id, n) end
 
 local function printedSince(h, from)
     local out = {}

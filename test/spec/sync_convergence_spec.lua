@@ -2,7 +2,7 @@
 -- duplicated and some requests lost, every client's cached view equals the server's view once the
 -- network settles: gaps are detected and repaired by snapshots. Clients also join mid-sequence
 -- and reconnect. The seed is printed; DBIO_SEED=<n> replays it.
-local K = require("sync.kit")
+local K = require("kits.sync")
 
 local SEED = tonumber(os.getenv("DBIO_SEED") or "") or os.time()
 local SEQUENCES = 200

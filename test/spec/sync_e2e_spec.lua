@@ -3,7 +3,7 @@
 -- mid-round or reconnect get a fresh snapshot; players without client-side LuaCs receive
 -- nothing. Bad requests are refused and logged once per client and reason, change nothing, and
 -- raise no Lua error.
-local H = require("harness")
+local H = require("kits.harness")
 
 local UP = "databaseio.sync.up"
 local DOWN = "databaseio.sync.down"

@@ -1,8 +1,8 @@
 -- The client panel's model: rows from snapshots and deltas, local search (identifier and
 -- localized name, Chinese included), sort and category filter, and what the GUI must redraw.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local PanelModel = require("client.model").PanelModel
-local K = require("sync.kit")
+local K = require("kits.sync")
 
 local NAMES = { steel = "Steel Bar", copper = "Copper", wrench = "Wrench", fpgacircuit = "FPGA Circuit", antibleeding1 = "绷带" }
 local CATS = { steel = 1024, copper = 1024, wrench = 64, fpgacircuit = 1024 + 256, antibleeding1 = 8 }
@@ -24,7 +24,7 @@ end
 describe("panel model", function()
     local m
     before_each(function()
-        m = lualib.__TS__New(PanelModel, lookup)
+        m = new(PanelModel, lookup)
         m:replaceAll({ row("steel#0", 40), row("copper#0", 5), row("wrench#0", 2, 1, 35.5), row("fpgacircuit#0", 9), row("antibleeding1#0", 12) })
         m:takeDirty()
     end)

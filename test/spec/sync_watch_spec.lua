@@ -1,13 +1,13 @@
 -- Watch registry: each mutation event reaches exactly the watchers of a changed key (and every
 -- watchAll of its database), once, in version order; reset events reach every watcher of the
 -- database; refused transactions deliver nothing; a failing watcher does not stop the others.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local WatchRegistry = require("core.watch").WatchRegistry
 local watchesFor = require("core.watch").watchesFor
 
 local function newStore()
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" }, { anchorId = 2, dbId = "other", blob = "" } })
     return store
 end
@@ -20,7 +20,7 @@ describe("watch registry", function()
     local store, watches, log
     before_each(function()
         store = newStore()
-        watches = lualib.__TS__New(WatchRegistry, store)
+        watches = new(WatchRegistry, store)
         log = {}
     end)
 

@@ -2,7 +2,7 @@
 -- client-side LuaCs who uses a terminal asks for an entry; the terminal switches to a page that
 -- starts at that entry's row. Requests from someone not using the terminal, for entries the
 -- database does not offer, or outside the terminal's search are refused and change nothing.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

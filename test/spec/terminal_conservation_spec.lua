@@ -3,11 +3,12 @@
 -- death, terminal removal, faults, and edits inside page items at any depth: taking an item out
 -- of a toolbox or a suit on the page, putting one in, swapping) plus lifecycle events. After
 -- every step, for every identifier: units the database holds (Working + leased, nested contents
--- included) + live items not booked by the mod (see test/terminal_kit.lua: a leased unit sitting
+-- included) + live items not booked by the mod (see test/kits/terminal_kit.lua: a leased unit sitting
 -- in a terminal counts once, via its lease) equals the expected total. The expected total changes only through a rollback (back to the
 -- total at the last save). At quiescent points `dbio verify` finds nothing.
 -- The seed is printed; DBIO_SEED=<n> replays one run.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
+local U = require("kits.units")
 
 local IDS = { "steel", "copper", "wrench", "antibleeding1", "fpgacircuit", "toolbox", "screwdriver", "crowbar", "divingsuit", "oxygentank" }
 local RUNS = 200
@@ -22,15 +23,7 @@ end
 -- Edits inside page items performed over a run (printed with the seed).
 local edits = { take = 0, put = 0, page = 0, deep = 0 }
 
---- `item` and everything inside it, at any depth.
-local function tree(item, out)
-    out = out or {}
-    out[#out + 1] = item
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do tree(it, out) end
-    end
-    return out
-end
+local tree = U.tree
 
 local function runOnce(seed)
     math.randomseed(seed)
@@ -48,7 +41,7 @@ local function runOnce(seed)
     local expected = k:units(IDS)
     -- saved and expected are separate tables: removeTerminal lowers expected in place, and that
     -- loss must not leak into the total at the last save (a rollback brings those units back).
-    local function copy(t) local c = {} for id, n in pairs(t) do c[id] = n end return c end
+    local copy = U.copy
     local saved = copy(expected)
     local removedTerminals = 0
     local function terminals()
@@ -235,17 +228,8 @@ describe("terminal conservation (randomized)", function()
         -- DBIO_RUNS=<n> with DBIO_SEED replays n consecutive runs (a whole run: DBIO_RUNS=200)
         local runs = fixed and (tonumber(os.getenv("DBIO_RUNS") or "") or 1) or RUNS
         print(string.format("terminal conservation: seed %d (%d run(s) of %d steps; DBIO_SEED=%d replays)", base, runs, STEPS, base))
-        if os.getenv("DBIO_SCAN") then
-            -- DBIO_SCAN=1 runs them all and lists every failing seed
-            local failed = {}
-            for i = 0, runs - 1 do
-                local ok, err = pcall(runOnce, base + i)
-                if not ok then failed[#failed + 1] = tostring(err) end
-            end
-            for _, line in ipairs(failed) do print("FAILED " .. line) end
-            assert.are.equal(0, #failed, #failed .. " failing seed(s)")
-            return
-        end
+        -- DBIO_SCAN=1 runs them all and lists every failing seed
+        if U.scan(base, runs, runOnce) then return end
         for i = 0, runs - 1 do
             runOnce(base + i)
         end

@@ -1,7 +1,7 @@
 -- The terminal extension API on the built mod in the simulated game: sort modes, search filters
 -- and terminal actions registered through DatabaseIO, their validation (a refusal, never a Lua
 -- error), and their use by the Sort button, the search field and the Action buttons.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

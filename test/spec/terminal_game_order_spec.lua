@@ -6,7 +6,7 @@
 -- item.removed; Item.Container still names the container the item was in. item.interact comes
 -- only from LuaCs's Lua default hooks, which do not reach a mod in either LuaCs layer, so a
 -- terminal's users are the characters that have it selected or, for a handheld one, carry it.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

@@ -3,7 +3,7 @@
 --   contents are never counted or offered on their own;
 -- * a row's identity never depends on its position in the list: an entry asked for by key or
 --   exact id after the list changed is that very entry.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

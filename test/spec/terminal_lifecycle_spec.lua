@@ -1,7 +1,7 @@
 -- Every lifecycle row with a terminal page open: the units on the page are saved exactly once
 -- (as leased units in the core; the page's items are removed on load), a round that ends
 -- without a save rolls back, and a reloadlua rebuilds what was there.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

@@ -2,7 +2,7 @@
 -- LuaCs, so the server matches a search against the item's English and Simplified Chinese names
 -- read from the game's text packs (TextManager.TextPacks). Partial names are used on purpose: an
 -- exact name in any language is already found through ItemPrefab.GetItemPrefab.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

@@ -2,7 +2,7 @@
 -- every (sort, direction, search) order read incrementally equals the same order built from
 -- scratch, and a change costs a few comparisons, not a sort of the database. Randomized: the
 -- seed is printed; DBIO_SEED=<n> replays it.
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 
 -- Outside the game there are no prefabs: every identifier is its own name.
 local DatabaseStore = require("core.store").DatabaseStore
@@ -12,7 +12,7 @@ local Ext = require("features.terminalExtensions")
 local IDS = { "alpha", "beta", "gamma", "delta", "abacus", "zeta", "crab", "oboe", "tuba", "lab" }
 
 local function newStore()
-    local store = lualib.__TS__New(DatabaseStore, {})
+    local store = new(DatabaseStore, {})
     store:rebuild({ { anchorId = 1, dbId = "main", blob = "" } })
     return store
 end
@@ -45,7 +45,7 @@ describe("terminal orders kept from store events", function()
         math.randomseed(seed)
         local rnd = math.random
         local store = newStore()
-        local view = lualib.__TS__New(View.DatabaseView, store, "main")
+        local view = new(View.DatabaseView, store, "main")
         store:subscribe("spec.view", function(event) view:onEvent(event) end)
         local queries = {}
         for _, sort in ipairs({ "name", "amount", "condition", "recent", "spec.reverse" }) do
@@ -79,7 +79,7 @@ describe("terminal orders kept from store events", function()
             for _ = 1, 4 do
                 local query = queries[rnd(#queries)]
                 local got = view:index(query):all(query.descending)
-                local fresh = lualib.__TS__New(View.OrderIndex, view, query.sort, query.search)
+                local fresh = new(View.OrderIndex, view, query.sort, query.search)
                 fresh:refresh()
                 assert.are.same(texts(fresh:all(query.descending)), texts(got),
                     string.format("seed %d round %d: %s %s '%s'", seed, round, query.sort, tostring(query.descending), query.search))
@@ -92,7 +92,7 @@ describe("terminal orders kept from store events", function()
 
     it("a change costs comparisons in proportion to log(rows), not a sort of every row", function()
         local store = newStore()
-        local view = lualib.__TS__New(View.DatabaseView, store, "main")
+        local view = new(View.DatabaseView, store, "main")
         store:subscribe("spec.view", function(event) view:onEvent(event) end)
         local tx = store:transaction("main", "spec")
         for i = 1, 4000 do tx:insertCount(string.format("item%05d#0", i), 1) end

@@ -1,6 +1,6 @@
 -- The ranked list behind every terminal view order, against a plain array over random operations.
 local RankedList = require("features.terminalOrder").RankedList
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 
 local SEED = tonumber(os.getenv("DBIO_SEED") or "") or os.time()
 
@@ -11,7 +11,7 @@ describe("ranked list (terminal view order)", function()
         print(string.format("  ranked list: seed %d (DBIO_SEED=%d replays)", SEED, SEED))
         math.randomseed(SEED)
         for run = 1, 60 do
-            local list, model = lualib.__TS__New(RankedList), {}
+            local list, model = new(RankedList), {}
             local initial = {}
             for i = 1, math.random(0, 40) do initial[i] = math.random(1, 500) end
             table.sort(initial)

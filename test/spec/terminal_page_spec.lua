@@ -1,6 +1,6 @@
 -- Terminal pages on the built mod in the simulated game: fill, take, deposit, paging, sort,
 -- search, close paths, several terminals, faults. Every scenario ends with no errors.
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

@@ -9,49 +9,17 @@
 -- the other lease as well.
 --
 -- Units are counted per key (database Working + leased with nested contents, plus live items the
--- mod has not booked, see test/terminal_kit.lua) right after the removal, on every update after
+-- mod has not booked, see test/kits/terminal_kit.lua) right after the removal, on every update after
 -- it, and once everything went back; both modes.
-local K = require("terminal_kit")
-
-local function tankKey(identifier, condition)
-    if identifier ~= "oxygentank" then return identifier end
-    if condition >= 99.99 then return "tank:full" end
-    if condition <= 0.01 then return "tank:empty" end
-    return "tank:part"
-end
+local K = require("kits.terminal_kit")
 
 local KEYS = { "toolbox", "crowbar", "divingsuit", "tank:full", "tank:empty", "tank:part" }
 
-local function show(t)
-    local parts = {}
-    for _, key in ipairs(KEYS) do parts[#parts + 1] = key .. "=" .. tostring(t[key]) end
-    return table.concat(parts, " ")
-end
+-- Units per key, checked on every update (test/kits/terminal_kit.lua K.counter).
+local counter = K.counter(KEYS, K.tankKey)
+local units, same, watch = counter.units, counter.same, counter.watch
 
-local function units(k) return k:units(KEYS, tankKey) end
-
-local function same(expected, got, label)
-    for _, key in ipairs(KEYS) do
-        if expected[key] ~= got[key] then
-            error(string.format("%s: %s is %d, expected %d\n expected %s\n got      %s", label, key, got[key], expected[key], show(expected), show(got)), 2)
-        end
-    end
-end
-
-local function watch(k, expected, n, label)
-    for i = 1, n do
-        k:tick(1)
-        same(expected, units(k), string.format("%s, update %d", label, i))
-    end
-end
-
-local function firstIn(item, identifier)
-    for _, inv in ipairs(item.OwnInventories) do
-        for _, it in ipairs(inv.AllItemsMod) do
-            if it.Prefab.Identifier.Value == identifier then return it end
-        end
-    end
-end
+local firstIn = require("kits.units").firstIn
 
 --- The handheld terminal's page holds `first` (seeded before it opens); then `second` is stored
 --- and the wall terminal's page, opened by the same player, holds it.

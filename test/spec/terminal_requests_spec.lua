@@ -2,7 +2,7 @@
 -- the burst, the refused ones change nothing, and the host's log gets one line per player and
 -- reason per minute. Presses are charged to the players using the terminal (the game does not
 -- say who pressed a button).
-local K = require("terminal_kit")
+local K = require("kits.terminal_kit")
 
 local function finish(k)
     assert.are.same({}, k.sim.errors)

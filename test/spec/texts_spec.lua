@@ -7,12 +7,7 @@
 local profile = require("moonsharp_profile")
 local ROOT = profile.ROOT
 
-local function readFile(path)
-    local f = assert(io.open(path, "rb"))
-    local text = f:read("*a")
-    f:close()
-    return text
-end
+local readFile = require("kits.files").read
 
 --- Manifest entries of one kind ("Item", "Text"): paths under mod/.
 local function manifestFiles(kind)

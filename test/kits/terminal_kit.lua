@@ -11,6 +11,7 @@
 -- from the mod's read-only hook "databaseio.terminal.inspect". So a leased unit sitting in a
 -- terminal is counted once, via the lease; a unit counted twice or never shows as a change.
 local Sim = require("sim.runtime")
+local U = require("kits.units")
 
 local K = {}
 K.__index = K
@@ -163,15 +164,15 @@ function K:totals(identifiers)
     local booked = self:inspect().booked
     local t = {}
     for _, id in ipairs(identifiers or K.GOODS) do t[id] = self:held(id) end
-    for _, item in ipairs(self.sim:items()) do
+    U.eachUnbooked(self.sim, booked, function(item)
         local id = item.Prefab.Identifier.Value
-        if t[id] ~= nil and not booked[item.ID] and not item.Removed then t[id] = t[id] + 1 end
-    end
+        if t[id] ~= nil then t[id] = t[id] + 1 end
+    end)
     return t
 end
 
 --- The database as a snapshot (Working + leased), read through `dbio backup`.
-K.snapshot = require("interface_kit").snapshot
+K.snapshot = require("kits.interface_kit").snapshot
 
 local function fullKey(identifier) return identifier end
 
@@ -186,24 +187,47 @@ function K:units(keys, keyOf)
     local function add(key, n)
         if t[key] ~= nil then t[key] = t[key] + n end
     end
-    local function addRecord(record)
-        add(keyOf(record.identifier, record.condition), 1)
-        for _, child in ipairs(record.contents) do addRecord(child.record) end
+    U.eachSnapshotUnit(assert(self:snapshot()), function(id, condition, n) add(keyOf(id, condition), n) end)
+    U.eachUnbooked(self.sim, self:inspect().booked, function(item)
+        add(keyOf(item.Prefab.Identifier.Value, item.Condition / item.MaxCondition * 100), 1)
+    end)
+    return t
+end
+
+--- An accounting key that tells oxygen tanks apart by fill (full, empty, in between); every other
+--- identifier is its own key. For K:units.
+function K.tankKey(identifier, condition)
+    if identifier ~= "oxygentank" then return identifier end
+    if condition >= 99.99 then return "tank:full" end
+    if condition <= 0.01 then return "tank:empty" end
+    return "tank:part"
+end
+
+--- Counting per key over `keys` (K:units with keyOf), for specs that check every update:
+--- units(k); same(expected, got, label) fails naming the first key that differs, with both
+--- tables; watch(k, expected, n, label) ticks n updates and checks after each.
+function K.counter(keys, keyOf)
+    local C = {}
+    local function show(t)
+        local parts = {}
+        for _, key in ipairs(keys) do parts[#parts + 1] = key .. "=" .. tostring(t[key]) end
+        return table.concat(parts, " ")
     end
-    local s = assert(self:snapshot())
-    for _, list in ipairs({ s.counts, s.leasedCounts }) do
-        for _, pair in ipairs(list) do add(keyOf(pair[1]:match("^(.*)#%d+$"), 100), pair[2]) end
-    end
-    for _, list in ipairs({ s.exact, s.leasedExact }) do
-        for _, e in ipairs(list) do addRecord(e.record) end
-    end
-    local booked = self:inspect().booked
-    for _, item in ipairs(self.sim:items()) do
-        if not booked[item.ID] and not item.Removed then
-            add(keyOf(item.Prefab.Identifier.Value, item.Condition / item.MaxCondition * 100), 1)
+    function C.units(k) return k:units(keys, keyOf) end
+    function C.same(expected, got, label)
+        for _, key in ipairs(keys) do
+            if expected[key] ~= got[key] then
+                error(string.format("%s: %s is %d, expected %d\n expected %s\n got      %s", label, key, got[key], expected[key], show(expected), show(got)), 2)
+            end
         end
     end
-    return t
+    function C.watch(k, expected, n, label)
+        for i = 1, n do
+            k:tick(1)
+            C.same(expected, C.units(k), string.format("%s, update %d", label, i))
+        end
+    end
+    return C
 end
 
 --- Live items with a lease marker (anywhere).
@@ -215,9 +239,9 @@ function K:marked()
     return out
 end
 
--- Console helpers shared with every end-to-end kit (test/harness.lua).
-K.command = require("harness").command
-K.verifyClean = require("harness").verifyClean
+-- Console helpers shared with every end-to-end kit (test/kits/harness.lua).
+K.command = require("kits.harness").command
+K.verifyClean = require("kits.harness").verifyClean
 
 function K:cleanup()
     self.sim:cleanup()

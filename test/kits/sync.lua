@@ -1,7 +1,7 @@
 -- A sync server and its clients wired through a transport the spec controls (drop, delay,
 -- duplicate), with the sim's typed message writer and reader (the same wire checks as the game
 -- bindings in the simulated runtime).
-local lualib = require("lualib_bundle")
+local new = require("kits.classes").new
 local N = require("sim.net")
 local DatabaseStore = require("core.store").DatabaseStore
 local WatchRegistry = require("core.watch").WatchRegistry
@@ -22,14 +22,14 @@ K.LOOKUP = LOOKUP
 function K.new(opts)
     opts = opts or {}
     local self = setmetatable({ t = 0, down = {}, up = {}, clients = {}, refusals = {}, faults = nil, bytes = 0, messages = 0 }, K)
-    self.store = lualib.__TS__New(DatabaseStore, {})
+    self.store = new(DatabaseStore, {})
     local anchors = {}
     for i, db in ipairs(opts.databases or { "main", "other" }) do anchors[i] = { anchorId = i, dbId = db, blob = "" } end
     self.store:rebuild(anchors)
-    self.watches = lualib.__TS__New(WatchRegistry, self.store)
+    self.watches = new(WatchRegistry, self.store)
     self.terminals = opts.terminals or { [1] = "main", [2] = "other" }
     local kit = self
-    self.server = lualib.__TS__New(SyncServer, {
+    self.server = new(SyncServer, {
         store = self.store,
         watches = self.watches,
         now = function() return kit.t end,
@@ -59,7 +59,7 @@ end
 --- A client with client-side LuaCs (id = session id).
 function K:join(id)
     local kit = self
-    local client = lualib.__TS__New(SyncClient, {
+    local client = new(SyncClient, {
         now = function() return kit.t end,
         start = function(name) return N.newWriter(name) end,
         send = function(w) kit.up[#kit.up + 1] = { from = id, msg = N.snapshot(w) } end,

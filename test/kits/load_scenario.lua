@@ -10,7 +10,7 @@
 -- booked equals the total, which changes only through a rollback (back to the saved total). At
 -- the end every key is checked on its own, and `dbio verify` must find nothing.
 local modsim = require("bench.modsim")
-local F = require("fuzz")
+local F = require("kits.fuzz")
 
 local L = {}
 

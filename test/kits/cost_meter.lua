@@ -7,7 +7,7 @@
 --             `t[#t + 1] = v` thus counts n^2/2 over n appends, one grown by a counter nothing.
 --   searched  string searches. MoonSharp's string.find / match / gsub copy the whole subject on
 --             every call; each call counts the subject's length (gmatch once, when it starts).
--- Usage: local meter = require("cost_meter").new(); DBIO_COST = meter (or sim.env.DBIO_COST),
+-- Usage: local meter = require("kits.cost_meter").new(); DBIO_COST = meter (or sim.env.DBIO_COST),
 -- then load the instrumented Lua; meter:reset(), run, meter:total().
 local M = {}
 

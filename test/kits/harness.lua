@@ -1,11 +1,12 @@
 -- Shared setup for end-to-end specs: the real built mod (dist/DatabaseIO) in the simulated game.
 --
---   local H = require("harness")
+--   local H = require("kits.harness")
 --   local h = H.new({ mode = "server" })            -- campaign with a core and a stocked cabinet
 --   h:ingest(h:find("steel", 3))                     -- through the public API
 --   h:tick(2)
 --   assert.are.equal(3, h:amount("steel"))
 local Sim = require("sim.runtime")
+local luassert = require("luassert")
 
 local H = {}
 H.__index = H
@@ -131,6 +132,53 @@ end
 
 function H:cleanup()
     self.sim:cleanup()
+end
+
+--- Runs body(h) on a new harness (H.new(opts)) and cleans it up whether body fails or not; a
+--- failure is raised again as it was.
+function H.with(opts, body)
+    local h = H.new(opts)
+    local ok, err = pcall(body, h)
+    h:cleanup()
+    if not ok then error(err, 0) end
+end
+
+--- Printed lines as one text.
+function H.joined(lines)
+    return table.concat(lines, "\n")
+end
+
+--- Stores n items of an identifier through the public API (each must be accepted), then lets
+--- the items leave the world.
+function H:store(identifier, n)
+    for _, r in ipairs(self:ingest(self:find(identifier, n))) do luassert.is_true(r.ok, r.message) end
+    self:tick(2)
+end
+
+--- The blob a Database Core item holds (its MemoryComponent's value).
+function H.coreBlob(item)
+    return item:GetComponentString("MemoryComponent").Value
+end
+
+-- Mods written by a spec: a temporary folder each, removed by H.removeTempMods (a teardown).
+local tempDirs = {}
+
+--- A temporary mod folder whose Lua/Autorun/probe.lua is `source`; returns its path.
+function H.tempMod(source)
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir -p '" .. dir .. "/Lua/Autorun'"))
+    local f = assert(io.open(dir .. "/Lua/Autorun/probe.lua", "wb"))
+    f:write(source)
+    f:close()
+    tempDirs[#tempDirs + 1] = dir
+    return dir
+end
+
+--- Removes every folder H.tempMod made so far.
+function H.removeTempMods()
+    for _, dir in ipairs(tempDirs) do os.execute("rm -rf '" .. dir .. "'") end
+    tempDirs = {}
 end
 
 return H

@@ -3,6 +3,7 @@
 -- kind and a stocked cabinet, a player, and the accounting the specs assert on.
 local Sim = require("sim.runtime")
 local codec = require("core.codec")
+local U = require("kits.units")
 
 local K = {}
 K.__index = K
@@ -137,9 +138,9 @@ function K:printed(needle)
     return n
 end
 
--- Console helpers shared with every end-to-end kit (test/harness.lua).
-K.command = require("harness").command
-K.verifyClean = require("harness").verifyClean
+-- Console helpers shared with every end-to-end kit (test/kits/harness.lua).
+K.command = require("kits.harness").command
+K.verifyClean = require("kits.harness").verifyClean
 
 --- The database as a snapshot (Working + leased), read back through `dbio backup`.
 function K:snapshot(db)
@@ -158,26 +159,9 @@ function K:snapshot(db)
     return decoded.value.snapshot
 end
 
-local function addRecord(counts, record)
-    counts[record.identifier] = (counts[record.identifier] or 0) + 1
-    for _, child in ipairs(record.contents) do addRecord(counts, child.record) end
-end
-
 --- identifier -> units the database owns (Working + leased, nested contents included).
 function K:dbUnits(db)
-    local s = assert(self:snapshot(db))
-    local counts = {}
-    local function addCounts(list)
-        for _, pair in ipairs(list) do
-            local id = pair[1]:match("^(.*)#%d+$")
-            counts[id] = (counts[id] or 0) + pair[2]
-        end
-    end
-    addCounts(s.counts)
-    addCounts(s.leasedCounts)
-    for _, e in ipairs(s.exact) do addRecord(counts, e.record) end
-    for _, e in ipairs(s.leasedExact) do addRecord(counts, e.record) end
-    return counts
+    return U.addSnapshot({}, assert(self:snapshot(db)))
 end
 
 --- identifier -> database units + live world units, for the given identifiers.
