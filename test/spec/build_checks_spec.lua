@@ -287,7 +287,7 @@ for word in string.gmatch("a b c", "%S+") do
 end
 local words = "t[#t + 1] = v in a loop; table.insert(t, v)"
 ____modules = {
-["features.terminal"] = function(...)
+["features.terminal.terminals"] = function(...)
 local due = {}
 for id = 1, 3 do
     due[#due + 1] = id

@@ -137,10 +137,10 @@ describe("make-prefabs.mjs", function()
 end)
 
 -- The mod finds its text fields by position in customInterfaceElementList (the game localizes
--- labels): src/features/interfaceFields.ts names the positions, the item XML must match them.
+-- labels): src/features/shared/interfaceFields.ts names the positions, the item XML must match them.
 describe("the mod's interface text fields", function()
     local function position(name)
-        local f = assert(io.open(ROOT .. "/src/features/interfaceFields.ts", "r"))
+        local f = assert(io.open(ROOT .. "/src/features/shared/interfaceFields.ts", "r"))
         local src = f:read("*a")
         f:close()
         local digits = src:match("export const " .. name .. " = (%d+);")

@@ -6,8 +6,8 @@ local new = require("kits.classes").new
 
 -- Outside the game there are no prefabs: every identifier is its own name.
 local DatabaseStore = require("core.store").DatabaseStore
-local View = require("features.terminalView")
-local Ext = require("features.terminalExtensions")
+local View = require("features.terminal.view")
+local Ext = require("features.terminal.extensions")
 
 local IDS = { "alpha", "beta", "gamma", "delta", "abacus", "zeta", "crab", "oboe", "tuba", "lab" }
 

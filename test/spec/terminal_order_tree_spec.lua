@@ -1,5 +1,5 @@
 -- The ranked list behind every terminal view order, against a plain array over random operations.
-local RankedList = require("features.terminalOrder").RankedList
+local RankedList = require("features.terminal.order").RankedList
 local new = require("kits.classes").new
 
 local SEED = tonumber(os.getenv("DBIO_SEED") or "") or os.time()
