@@ -3,11 +3,11 @@
 // is rewritten, on the luaparse syntax tree, into a call of a counting function. PUC Lua cannot
 // show what MoonSharp pays for these (see checkGrowth in lua-checks.mjs): a length read after an
 // array grew rescans the whole array there, and a string search copies its whole subject. The
-// counts (test/cost_meter.lua) model those costs, so a spec can assert on PUC Lua that an
+// counts (test/kits/cost_meter.lua) model those costs, so a spec can assert on PUC Lua that an
 // operation grows linearly with the database. Never shipped.
 //
 // The rewritten chunk starts with one line that picks the counting functions from the global
-// DBIO_COST (a meter from test/cost_meter.lua), which the loader sets before loading:
+// DBIO_COST (a meter from test/kits/cost_meter.lua), which the loader sets before loading:
 //   #x                  -> ____costLen(x)
 //   string.find(...)    -> ____costString.find(...)      (also match, gsub, gmatch)
 //   s:find(a, b)        -> ____costMethod(s, "find", a, b)
@@ -19,7 +19,7 @@ const luaparse = require("luaparse");
 const SEARCHES = new Set(["find", "match", "gsub", "gmatch"]);
 
 export const COST_HEADER =
-    'local ____cost = DBIO_COST or error("cost-counting build: set the global DBIO_COST (test/cost_meter.lua) before loading it", 0); ' +
+    'local ____cost = DBIO_COST or error("cost-counting build: set the global DBIO_COST (test/kits/cost_meter.lua) before loading it", 0); ' +
     "local ____costLen, ____costString, ____costMethod = ____cost.len, ____cost.string, ____cost.method\n";
 
 /** Returns the instrumented source of a Lua chunk (throws on a syntax error). */

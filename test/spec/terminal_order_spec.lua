@@ -1,4 +1,4 @@
--- The terminal's kept orders (features/terminalView.ts): after any sequence of store changes,
+-- The terminal's kept orders (features/terminal/view.ts): after any sequence of store changes,
 -- every (sort, direction, search) order read incrementally equals the same order built from
 -- scratch, and a change costs a few comparisons, not a sort of the database. Randomized: the
 -- seed is printed; DBIO_SEED=<n> replays it.
