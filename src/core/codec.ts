@@ -77,7 +77,7 @@ export const CodecRefusal = {
     trailing: "trailing",
     /** An unexpected failure while reading; nothing was returned. */
     internal: "internal",
-} as const;
+} as const satisfies Record<string, RefusalCode>;
 
 /** Deepest nesting of contents the format accepts (top-level record is depth 0). */
 export const MAX_NESTING = 32;

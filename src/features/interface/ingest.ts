@@ -15,7 +15,7 @@ import { InterfaceKind, isContainer, isOperational } from "./kinds";
 /** Seconds before the same item's same refusal may be logged again (it is retried silently). */
 const LOG_INTERVAL = 3600;
 
-export const NO_POWER = "no_power";
+export const NO_POWER: RefusalCode = "no_power";
 
 /** Who put which item into an interface, and which refusal each waiting item was last given. */
 export class InterfaceMemory {
