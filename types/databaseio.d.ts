@@ -27,10 +27,31 @@ declare namespace DatabaseIO {
         readonly value: T;
     }
 
-    /** A refusal: `code` is stable (switch on it), `message` is readable English for logs. */
+    /**
+     * The refusal codes the API documents (docs/api.md, "Refusal codes"). None is renamed within an
+     * apiVersion; a new one may be added.
+     */
+    type RefusalCode =
+        // argument checks, and a failure inside Database IO
+        | "bad_request" | "bad_item" | "bad_amount" | "internal"
+        // storing an item (ingest)
+        | "saving" | "pending" | "gone" | "no_core" | "device" | "illegitimate" | "contained" | "full" | "full_keys"
+        // the database and its units (extract, plan, consume, consumeInto)
+        | "unknown_database" | "read_only" | "unknown_prefab" | "unknown_key" | "insufficient" | "parked"
+        // consume requests
+        | "invalid_request" | "invalid_amount" | "invalid_condition" | "invalid_quality" | "invalid_preference"
+        | "invalid_identifier" | "invalid_tag" | "too_broad" | "resolver_failed"
+        // terminal extensions
+        | "bad_id" | "bad_label" | "bad_function" | "id_taken" | "bad_prefix" | "prefix_taken";
+
+    /**
+     * A refusal: `code` is stable (switch on it), `message` is readable English for logs. `code` is
+     * one of RefusalCode; other text is left open for a code added later and for the codes a
+     * terminal action of your own chooses.
+     */
     interface Refused {
         readonly ok: false;
-        readonly code: string;
+        readonly code: RefusalCode | (string & {});
         readonly message: string;
     }
 

@@ -23,7 +23,7 @@
  * refused even before the checksum is compared.
  */
 
-import { ok, refuse, type Refused, type Result } from "./result";
+import { ok, refuse, type Refused, type RefusalCode, type Result } from "./result";
 import type { ItemKey } from "./keys";
 import type { ContainedRecord, ItemRecord } from "./record";
 import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
@@ -77,7 +77,7 @@ export const CodecRefusal = {
     trailing: "trailing",
     /** An unexpected failure while reading; nothing was returned. */
     internal: "internal",
-} as const;
+} as const satisfies Record<string, RefusalCode>;
 
 /** Deepest nesting of contents the format accepts (top-level record is depth 0). */
 export const MAX_NESTING = 32;
@@ -267,7 +267,7 @@ class FieldReader {
         return this.problem;
     }
 
-    fail(code: string, message: string): void {
+    fail(code: RefusalCode, message: string): void {
         if (this.problem === undefined) this.problem = refuse(code, message);
     }
 

@@ -9,7 +9,7 @@
  */
 import type { DatabaseStore } from "../core/store";
 import { say } from "./language";
-import { ok, refuse, Refused, Result } from "../core/result";
+import { ok, refuse, RefusalCode, Refused, Result } from "../core/result";
 import type { ItemRecord } from "../core/record";
 import type { ItemKey } from "../core/keys";
 import { keyOfRecord } from "../core/entries";
@@ -30,7 +30,7 @@ export const IngestRefusal = {
     contained: "contained",
     full: "full",
     keys: "full_keys",
-} as const;
+} as const satisfies Record<string, RefusalCode>;
 
 export interface IngestOptions {
     /**

@@ -37,6 +37,7 @@
  * inserted. The capture runs the steps again (reason "capture") for what players moved meanwhile.
  * Lua stopping runs them with reason "stop".
  */
+import type { RefusalCode } from "../core/result";
 import { info, problem } from "./log";
 
 export type SavePhase = "running" | "settling" | "frozen";
@@ -53,7 +54,7 @@ export type SettleReason = "save" | "players" | "capture" | "stop";
 
 type Settler = (this: void, reason: SettleReason) => void;
 
-export const SAVING_CODE = "saving";
+export const SAVING_CODE: RefusalCode = "saving";
 export const SAVING_MESSAGE = "a save is in progress: nothing is stored or taken until the next round starts";
 
 export class SavePhases {

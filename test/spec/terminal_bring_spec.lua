@@ -113,4 +113,26 @@ describe("bring to page", function()
         assert.are.same(page, onPage(k, hand))
         finish(k)
     end)
+
+    it("refuses a terminal whose database is not loaded with the code the rest of the mod uses", function()
+        local k = K.new({ players = {}, seed = { { id = "steel", count = 2 } } })
+        local c = k.sim:addClient({ name = "Alice", luacs = true, lua = true })
+        k.player = c.Character
+        local hand = k:handheld()
+        hand.Tags = "dbid:nowhere"
+        assert(k.sim:moveItem(hand, k.player.Inventory, nil, k.player))
+        k:settle(hand)
+        k:quiet()
+        local panel = k.sim:clientEnv(c).DatabaseIO.client
+        panel.open(hand.ID)
+        k:tick(20)
+        local before = k:totals({ "steel" })
+        local reply = bring(k, panel, hand, "steel#0")
+        assert.is_false(reply.ok)
+        local refused = k.sim.env.Hook.Call("databaseio.sync.inspect").refused
+        assert.are.equal(1, refused.bring_unknown_database, reply.text)
+        assert.is_nil(refused.bring_no_database)
+        assert.are.same(before, k:totals({ "steel" }))
+        finish(k)
+    end)
 end)

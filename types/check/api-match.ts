@@ -4,6 +4,7 @@
  * `tsc -p types/check/tsconfig.json`; a mismatch fails it with the member's name in the error.
  */
 import type { DatabaseIOApi } from "../../src/api/index";
+import type { RefusalCode } from "../../src/core/result";
 
 type Declared = DatabaseIO.Api;
 type Missing = Exclude<keyof DatabaseIOApi, keyof Declared>;
@@ -13,6 +14,10 @@ type Extra = Exclude<keyof Declared, keyof DatabaseIOApi>;
 export const undeclared: [Missing] extends [never] ? true : Missing = true;
 /** Members declared that the implementation lacks (must be never). */
 export const unimplemented: [Extra] extends [never] ? true : Extra = true;
+
+/** Refusal codes declared to mods that the mod does not produce (must be never): a renamed code. */
+type UnknownCode = Exclude<DatabaseIO.RefusalCode, RefusalCode>;
+export const unproduced: [UnknownCode] extends [never] ? true : UnknownCode = true;
 
 /**
  * Every implementation member fits its declared type. Members are compared as methods (parameters

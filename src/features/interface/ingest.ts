@@ -6,6 +6,7 @@
  */
 import type { HostServices } from "../../host/runtime";
 import { databaseIdOf } from "../../host/devices";
+import type { RefusalCode } from "../../core/result";
 import { once } from "../../host/log";
 import { tellPlayer } from "../../host/notify";
 import { say } from "../../host/language";
@@ -14,7 +15,7 @@ import { InterfaceKind, isContainer, isOperational } from "./kinds";
 /** Seconds before the same item's same refusal may be logged again (it is retried silently). */
 const LOG_INTERVAL = 3600;
 
-export const NO_POWER = "no_power";
+export const NO_POWER: RefusalCode = "no_power";
 
 /** Who put which item into an interface, and which refusal each waiting item was last given. */
 export class InterfaceMemory {
@@ -83,7 +84,7 @@ function putterOf(memory: InterfaceMemory, item: Item, container: Item | undefin
 }
 
 /** Tells the putter and logs, once per item and reason. */
-function report(s: HostServices, memory: InterfaceMemory, device: Item, item: Item, container: Item | undefined, code: string, message: string): void {
+function report(s: HostServices, memory: InterfaceMemory, device: Item, item: Item, container: Item | undefined, code: RefusalCode, message: string): void {
     if (memory.reported.get(item.ID) === code) return;
     memory.reported.set(item.ID, code);
     const putter = putterOf(memory, item, container);

@@ -7,7 +7,7 @@
  * changes nothing, and is logged at most once a minute per player (or terminal) and reason.
  */
 import { normalizeDatabaseId } from "../../core/keys";
-import { ok, refuse, Result } from "../../core/result";
+import { ActionRefusalCode, ok, refuse, RefusalCode, Result } from "../../core/result";
 import { once } from "../../host/log";
 import type { TerminalSession } from "./session";
 import { checkId } from "./extensions";
@@ -35,7 +35,7 @@ export interface ControlHost {
      */
     admit(session: TerminalSession): Result<true> & { readonly who?: string };
     /** Runs registered action `id` (or the session's chosen one when undefined). */
-    runAction(session: TerminalSession, id: string | undefined): Result<string>;
+    runAction(session: TerminalSession, id: string | undefined): Result<string, ActionRefusalCode>;
     /** Who uses the terminal, for the log ("Alice", "Alice+Bob"). */
     whoUses(session: TerminalSession): string;
 }
@@ -112,7 +112,7 @@ export function runControl(host: ControlHost, control: Control, item: unknown, e
         case "action": {
             const result = host.runAction(session, actionId);
             session.say(result.ok ? result.value : result.message);
-            if (!result.ok) return refused(host, "action_" + result.code, who, result.message);
+            if (!result.ok) return refused(host, `action_${result.code}`, who, result.message);
             break;
         }
     }
@@ -126,7 +126,7 @@ function terminalIdOf(item: unknown): string {
 }
 
 /** Logged at most once per interval per player (or terminal) and reason. */
-function refused(host: ControlHost, code: string, who: string, message: string): Result<true> {
+function refused(host: ControlHost, code: RefusalCode, who: string, message: string): Result<true> {
     once("terminal:" + code + ":" + who, host.now(), REFUSAL_LOG_INTERVAL, string.format("terminal request from %s refused: %s", who, message));
     return refuse(code, message);
 }

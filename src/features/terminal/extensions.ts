@@ -33,7 +33,7 @@
  * Labels: 1..24 characters of printable text. A comparator, filter or action that raises or
  * returns the wrong type is treated as a tie / no match / a refusal and logged once a minute.
  */
-import { ok, refuse, Result } from "../../core/result";
+import { ActionCode, ActionRefusalCode, ok, refuse, Result } from "../../core/result";
 import { once } from "../../host/log";
 import { cleanFieldText } from "../shared/fieldText";
 import type { ViewRow } from "./row";
@@ -262,7 +262,7 @@ export function actionOf(id: string): TerminalActionDef | undefined {
 }
 
 /** Runs an action; its answer becomes a Result<string> whatever it returned. */
-export function runAction(action: TerminalActionDef, ctx: TerminalActionContext): Result<string> {
+export function runAction(action: TerminalActionDef, ctx: TerminalActionContext): Result<string, ActionRefusalCode> {
     const [success, value] = pcall(action.run, ctx);
     if (!success) {
         once("terminal-ext:action:" + action.id, clock(), LOG_INTERVAL, string.format("terminal action '%s' failed: %s", action.id, tostring(value)));
@@ -271,7 +271,7 @@ export function runAction(action: TerminalActionDef, ctx: TerminalActionContext)
     if (type(value) !== "table") return refuse("action_failed", string.format("action '%s' gave no result", action.id));
     const r = value as { ok?: unknown; value?: unknown; code?: unknown; message?: unknown };
     if (r.ok === true) return ok(type(r.value) === "string" ? cleanFieldText(r.value) : action.label);
-    const code = type(r.code) === "string" ? (r.code as string) : "refused";
+    const code: ActionCode = type(r.code) === "string" ? (r.code as string) : "refused";
     const message = type(r.message) === "string" ? cleanFieldText(r.message) : "refused";
-    return refuse(code, message);
+    return { ok: false, code, message };
 }

@@ -27,7 +27,7 @@
 import type { ItemKey } from "../../core/keys";
 import { keyIdentifier, keyQuality } from "../../core/keys";
 import type { ItemRecord } from "../../core/record";
-import { ok, refuse, Result } from "../../core/result";
+import { ok, refuse, RefusalCode, Result } from "../../core/result";
 import type { HostServices } from "../../host/runtime";
 import { spawnRecord } from "../../host/spawner";
 import { itemSignature, nestedItems, readRecord, recordSignature } from "../../host/records";
@@ -388,7 +388,7 @@ export class LeasePage {
     }
 
     /** A refused return after the lease moved on is the epoch doing its job; anything else is a bug. */
-    private fenced(code: string, message: string): void {
+    private fenced(code: RefusalCode, message: string): void {
         if (code === "stale_epoch" || code === "lease_closed" || code === "unknown_lease") return;
         problem("terminal return refused: " + message);
     }

@@ -8,7 +8,7 @@
 import type { HostServices } from "../../host/runtime";
 import { databaseIdOf, prefabIdOf } from "../../host/devices";
 import { info, once } from "../../host/log";
-import { ok, refuse, Result } from "../../core/result";
+import { ActionRefusalCode, ok, refuse, Result } from "../../core/result";
 import { DatabaseView } from "./view";
 import { SessionHost, TerminalSession } from "./session";
 import { TerminalUsers } from "./users";
@@ -193,7 +193,7 @@ export class TerminalFeature implements SessionHost {
         return { ok: false, code: "too_fast", message: "too many terminal requests; wait a moment", who };
     }
 
-    runAction(session: TerminalSession, id: string | undefined): Result<string> {
+    runAction(session: TerminalSession, id: string | undefined): Result<string, ActionRefusalCode> {
         const chosen = id ?? session.action;
         if (chosen === "") return refuse("no_action", "no action chosen (press Actions first)");
         const action = actionOf(chosen);
@@ -233,7 +233,7 @@ export class TerminalFeature implements SessionHost {
         const admitted = this.admit(session);
         if (!admitted.ok) return admitted;
         const db = this.services.store.database(session.dbId);
-        if (db === undefined) return refuse("no_database", string.format("database '%s' is not loaded", session.dbId));
+        if (db === undefined) return refuse("unknown_database", string.format("database '%s' is not loaded", session.dbId));
         const page = session.page;
         if (page !== undefined) {
             for (const [, p] of page.placed) {
