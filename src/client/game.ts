@@ -7,6 +7,7 @@
  * callback needs one is told there (LuaConverters.RegisterHandler runs GUI callbacks unguarded).
  */
 import { FailureReporter } from "../core/guard";
+import { IdentifierIndex } from "../core/identifierIndex";
 import { isFedFabricatorIdentity } from "../protocol/devices";
 
 const reporter = new FailureReporter(
@@ -45,32 +46,23 @@ export function receive(name: string, fn: (this: void, msg: IReadMessage) => voi
 
 /**
  * The loaded item prefab with exactly this identifier (any case). Not ItemPrefab.GetItemPrefab,
- * which matches display names first (see host/itemPrefabs.ts): the prefab collection read into a
- * table by lower-case identifier, read again at every round start.
+ * which matches display names first (see host/itemPrefabs.ts): the prefab collection read into an
+ * index, read again at every round start.
  */
-let prefabs: LuaMap<string, ItemPrefab> | undefined;
+const prefabs = new IdentifierIndex<ItemPrefab>((add) => {
+    const all = (_G as unknown as { ItemPrefab?: typeof ItemPrefab }).ItemPrefab;
+    if (all !== undefined) for (const prefab of all.Prefabs) add(prefab.Identifier.Value, prefab);
+});
 let prefabsHooked = false;
 
 export function itemPrefab(identifier: string): ItemPrefab | undefined {
-    if (type(identifier) !== "string" || identifier === "") return undefined;
-    if (prefabs === undefined) {
-        const byId = new LuaMap<string, ItemPrefab>();
-        const all = (_G as unknown as { ItemPrefab?: typeof ItemPrefab }).ItemPrefab;
-        if (all !== undefined) {
-            for (const prefab of all.Prefabs) {
-                const id = prefab.Identifier.Value;
-                if (type(id) === "string") byId.set(string.lower(id), prefab);
-            }
-        }
-        prefabs = byId;
-        if (!prefabsHooked && (_G as unknown as { Hook?: unknown }).Hook !== undefined) {
-            prefabsHooked = true;
-            addHook("roundStart", "databaseio.client.itemprefabs", () => {
-                prefabs = undefined;
-            });
-        }
+    if (!prefabsHooked && (_G as unknown as { Hook?: unknown }).Hook !== undefined) {
+        prefabsHooked = true;
+        addHook("roundStart", "databaseio.client.itemprefabs", () => {
+            prefabs.reset();
+        });
     }
-    return prefabs.get(string.lower(identifier));
+    return prefabs.get(identifier);
 }
 
 /** The item's prefab identifier, lower case. */
