@@ -10,9 +10,8 @@
  * `AmountToFabricate`. Both are read guarded: anything unexpected means "nothing chosen".
  */
 import { FabricatorModel, FabSelection } from "./fabricatorModel";
-import { FabQuery, QUERY_MESSAGE, readStock, STOCK_MESSAGE, writeQuery } from "../features/fabricator/wire";
-import { FILL_MESSAGE, isFedFabricator } from "../features/fabricator/fabricators";
-import { receive } from "../host/guard";
+import { FabQuery, FILL_MESSAGE, QUERY_MESSAGE, readStock, STOCK_MESSAGE, writeQuery } from "../protocol/fabricator";
+import { isFedFabricator, receive } from "./game";
 
 export interface FabTransport {
     now(this: void): number;

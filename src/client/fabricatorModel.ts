@@ -9,7 +9,7 @@
  * server's cooldown), then every REFRESH seconds while it stays, and soon after a Fill so the
  * rows show what arrived. An answer for another choice is ignored.
  */
-import type { FabQuery, StockAnswer } from "../features/fabricator/wire";
+import type { FabQuery, StockAnswer } from "../protocol/fabricator";
 
 /** Seconds between refreshes while the same recipe stays chosen. */
 export const REFRESH = 1;

@@ -6,7 +6,7 @@
  */
 import type { FabricatorClient } from "./fabricatorClient";
 import type { FabRow } from "./fabricatorModel";
-import { addPatch, guardedOr } from "../host/guard";
+import { addPatch, guardedOr } from "./game";
 
 function rowText(row: FabRow): string {
     if (!row.usable && row.missing > 0) return string.format("%s  %d/%d  (not from a database)", row.label, row.atHand, row.need);

@@ -8,12 +8,11 @@
  */
 import { SyncClient } from "./stream";
 import type { PanelLookup } from "./model";
-import { NET_DOWN } from "../host/sync/wire";
+import { NET_DOWN } from "../protocol/sync";
 import { hasGui, PanelGui } from "./panel";
 import { startFabricatorClient } from "./fabricatorClient";
 import { FabricatorPanel } from "./fabricatorPanel";
-import { addHook, receive } from "../host/guard";
-import { itemPrefab } from "../host/itemPrefabs";
+import { addHook, itemPrefab, receive } from "./game";
 
 const HOOK = "databaseio.client.";
 

@@ -8,7 +8,7 @@
  */
 import type { ItemKey } from "../core/keys";
 import { keyIdentifier, keyQuality } from "../core/keys";
-import type { SyncRow } from "../host/sync/wire";
+import type { SyncRow } from "../protocol/sync";
 
 export type PanelSort = "name" | "amount" | "condition" | "recent";
 export const PANEL_SORTS: readonly PanelSort[] = ["name", "amount", "condition", "recent"];

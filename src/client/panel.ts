@@ -7,12 +7,11 @@
 import type { SyncClient } from "./stream";
 import type { PanelModel, PanelRow, PanelSort } from "./model";
 import { PANEL_SORTS } from "./model";
-import { addPatch, guardedOr } from "../host/guard";
-import { itemPrefab } from "../host/itemPrefabs";
+import { addPatch, guardedOr, identifierOf, itemPrefab } from "./game";
+import { isTerminalIdentifier } from "../protocol/devices";
 
 /** Only this many rows get GUI elements; the search narrows the rest. */
 const MAX_DRAWN = 150;
-const TERMINALS: { readonly [id: string]: true | undefined } = { databaseterminal: true, databaseterminalfixed: true };
 /** MapEntityCategory flags offered as filters (the game's enum values). */
 const CATEGORIES: readonly [string, number][] = [
     ["All", 0], ["Material", 1024], ["Equipment", 64], ["Medical", 8], ["Weapon", 16], ["Diving", 32],
@@ -34,7 +33,7 @@ function terminalInUse(): Item | undefined {
     const me = Character.Controlled;
     if (me === undefined || me.IsDead) return undefined;
     const selected = me.SelectedItem;
-    if (selected !== undefined && TERMINALS[string.lower(selected.Prefab.Identifier.Value)] === true) return selected;
+    if (selected !== undefined && isTerminalIdentifier(identifierOf(selected))) return selected;
     return undefined;
 }
 

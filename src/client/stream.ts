@@ -8,7 +8,7 @@
  */
 import type { ItemKey } from "../core/keys";
 import { PanelLookup, PanelModel } from "./model";
-import * as W from "../host/sync/wire";
+import * as W from "../protocol/sync";
 
 export interface ClientPorts {
     now(this: void): number;

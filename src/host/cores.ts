@@ -6,8 +6,7 @@
 import { ok, refuse, Result } from "../core/result";
 import { databaseIdOf, prefabIdOf } from "./devices";
 import { toArray } from "./clr";
-
-export const CORE_IDENTIFIER = "databasecore";
+import { CORE } from "../protocol/devices";
 
 export interface CoreItem {
     readonly item: Item;
@@ -16,7 +15,7 @@ export interface CoreItem {
 }
 
 export function isCore(item: Item): boolean {
-    return prefabIdOf(item) === CORE_IDENTIFIER;
+    return prefabIdOf(item) === CORE;
 }
 
 export function coreOf(item: Item): CoreItem {

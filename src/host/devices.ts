@@ -5,8 +5,7 @@
  * (Item.Tags is saved with the item). No tag means the "default" database.
  */
 import { normalizeDatabaseId, trimBlanks } from "../core/keys";
-
-export const DB_TAG_PREFIX = "dbid:";
+import { DB_TAG_PREFIX } from "../protocol/devices";
 
 export function prefabIdOf(item: Item): string {
     return string.lower(item.Prefab.Identifier.Value);

@@ -17,16 +17,7 @@
  * The guard makes all of them behave the same and keeps the mod's own error visible.
  */
 import { problem } from "./log";
-
-/** Seconds between two reports of the same failing place. */
-const REPORT_INTERVAL = 10;
-
-interface FailureLog {
-    last: number;
-    suppressed: number;
-}
-
-const failures = new LuaMap<string, FailureLog>();
+import { FailureReporter } from "../core/guard";
 
 function clock(): number {
     const [ok, t] = pcall(() => Timer.GetTime());
@@ -42,17 +33,11 @@ function emit(line: string): void {
     }
 }
 
-/** Prints a caught error of `where` (at most once per REPORT_INTERVAL per place). */
+const reporter = new FailureReporter(clock, emit);
+
+/** Prints a caught error of `where` (at most once per interval per place). */
 export function reportFailure(where: string, err: unknown): void {
-    const now = clock();
-    const log = failures.get(where);
-    if (log !== undefined && now - log.last < REPORT_INTERVAL && now >= log.last) {
-        log.suppressed++;
-        return;
-    }
-    const more = log !== undefined && log.suppressed > 0 ? string.format(" (%d more since the last report)", log.suppressed) : "";
-    failures.set(where, { last: now, suppressed: 0 });
-    emit(string.format("[DatabaseIO] ERROR in %s%s: %s", where, more, tostring(err)));
+    reporter.report(where, err);
 }
 
 /**
@@ -60,22 +45,12 @@ export function reportFailure(where: string, err: unknown): void {
  * an error is reported and the guarded call returns nil.
  */
 export function guarded<A extends unknown[], R>(where: string, fn: (this: void, ...args: A) => R): (this: void, ...args: A) => R | undefined {
-    return (...args: A) => {
-        const [ok, result] = pcall(fn, ...args);
-        if (ok) return result as R;
-        reportFailure(where, result);
-        return undefined;
-    };
+    return reporter.guarded(where, fn);
 }
 
 /** `guarded` for a callback whose caller needs a value of its type: `fallback` after an error. */
 export function guardedOr<A extends unknown[], R>(where: string, fallback: R, fn: (this: void, ...args: A) => R): (this: void, ...args: A) => R {
-    return (...args: A) => {
-        const [ok, result] = pcall(fn, ...args);
-        if (ok) return result as R;
-        reportFailure(where, result);
-        return fallback;
-    };
+    return reporter.guardedOr(where, fallback, fn);
 }
 
 /** Hook.Add with a guarded callback. */
@@ -84,17 +59,11 @@ export function addHook(eventName: string, id: string, fn: (this: void, ...args:
 }
 
 /**
- * Hook.Patch with a guarded callback. The guard returns nothing at all: a patch callback that
- * returns a value, even nil, replaces the method's return value (LuaCsHook.CreateDynamicHarmonyPatch:
- * a non-void result is converted and stored into __result). Throws (a string) when the method
- * cannot be resolved, as Hook.Patch does.
+ * Hook.Patch with a guarded callback (FailureReporter.patchCallback: it returns nothing at all).
+ * Throws (a string) when the method cannot be resolved, as Hook.Patch does.
  */
 export function addPatch(id: string, className: string, method: string, params: string[] | undefined, fn: PatchCallback, hookType: HookMethodType): void {
-    const where = "patch " + className + "." + method + " (" + id + ")";
-    const wrapped: PatchCallback = (instance, ptable) => {
-        const [ok, err] = pcall(fn, instance, ptable);
-        if (!ok) reportFailure(where, err);
-    };
+    const wrapped: PatchCallback = reporter.patchCallback("patch " + className + "." + method + " (" + id + ")", fn);
     if (params !== undefined) {
         Hook.Patch(id, className, method, params, wrapped, hookType);
     } else {

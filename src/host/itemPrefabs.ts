@@ -14,33 +14,26 @@
  * case-insensitively) and read again at every round start, when content packages may have changed.
  */
 import { addHook } from "./guard";
+import { IdentifierIndex } from "../core/identifierIndex";
 
-let byIdentifier: LuaMap<string, ItemPrefab> | undefined;
-let hooked = false;
-
-function build(): LuaMap<string, ItemPrefab> {
-    const map = new LuaMap<string, ItemPrefab>();
-    // Outside the game (module specs) there are no prefabs.
+/** Every item prefab of the game's collection; outside the game (module specs) there are none. */
+function readItemPrefabs(this: void, add: (this: void, identifier: unknown, prefab: ItemPrefab) => void): void {
     const prefabs = (_G as unknown as { ItemPrefab?: typeof ItemPrefab }).ItemPrefab;
-    if (prefabs === undefined) return map;
-    for (const prefab of prefabs.Prefabs) {
-        const id = prefab.Identifier.Value;
-        if (type(id) === "string") map.set(string.lower(id), prefab);
-    }
-    return map;
+    if (prefabs === undefined) return;
+    for (const prefab of prefabs.Prefabs) add(prefab.Identifier.Value, prefab);
 }
+
+const index = new IdentifierIndex<ItemPrefab>(readItemPrefabs);
+let hooked = false;
 
 /** The loaded item prefab with exactly this identifier (any case), undefined when there is none. */
 export function itemPrefab(identifier: string): ItemPrefab | undefined {
     if (type(identifier) !== "string" || identifier === "") return undefined;
-    if (byIdentifier === undefined) {
-        byIdentifier = build();
-        if (!hooked && (_G as unknown as { Hook?: unknown }).Hook !== undefined) {
-            hooked = true;
-            addHook("roundStart", "databaseio.itemprefabs", () => {
-                byIdentifier = undefined;
-            });
-        }
+    if (!hooked && (_G as unknown as { Hook?: unknown }).Hook !== undefined) {
+        hooked = true;
+        addHook("roundStart", "databaseio.itemprefabs", () => {
+            index.reset();
+        });
     }
-    return byIdentifier.get(string.lower(identifier));
+    return index.get(identifier);
 }

@@ -14,11 +14,10 @@ import type { ItemRecord } from "../core/record";
 import type { ItemKey } from "../core/keys";
 import { keyOfRecord } from "../core/entries";
 import { prefabIdOf } from "./devices";
+import { CORE, DEVICE_TAG } from "../protocol/devices";
 import { readRecord } from "./records";
 
 /** Tag carried by every Database IO device item; such items (and containers holding them) are refused. */
-export const DEVICE_TAG = "dbio_device";
-const CORE_IDENTIFIER = "databasecore";
 
 /** Stable refusal codes (Refused.code) of the policy. */
 export const IngestRefusal = {
@@ -157,7 +156,7 @@ function isInsideItem(item: Item): boolean {
 }
 
 function isDevice(item: Item): boolean {
-    return item.HasTag(DEVICE_TAG) || prefabIdOf(item) === CORE_IDENTIFIER;
+    return item.HasTag(DEVICE_TAG) || prefabIdOf(item) === CORE;
 }
 
 /** The refusal for an item that may never be stored (itself or anything inside it), or undefined. */

@@ -10,24 +10,13 @@
  * public field `Name` LuaCs type dumps list), parentObject, allowEditing, sender client.
  */
 import { prefabIdOf } from "./devices";
+import { CORE, DEVICE_TAG, isDeviceIdentifier } from "../protocol/devices";
 import { once } from "./log";
 import { addHook } from "./guard";
 
 const HOOK = "databaseio.host.propertyGuard";
 /** Seconds between two log lines for the same client and reason. */
 const LOG_INTERVAL = 30;
-const DEVICE_TAG = "dbio_device";
-const CORE = "databasecore";
-/** The mod's device prefabs (mod/Items/*.xml); newer devices carry the `dbio_device` tag. */
-const DEVICES: { readonly [id: string]: true | undefined } = {
-    databaseinterface: true,
-    databaseinterfacefixed: true,
-    databaseunpackinterface: true,
-    databaseunpackinterfacefixed: true,
-    databaserestocker: true,
-    databaseterminal: true,
-    databaseterminalfixed: true,
-};
 
 /** Properties of a device that a client may never change over the network. */
 const PROTECTED: { readonly [property: string]: true | undefined } = {
@@ -35,7 +24,7 @@ const PROTECTED: { readonly [property: string]: true | undefined } = {
 };
 
 function isDevice(item: Item): boolean {
-    return DEVICES[prefabIdOf(item)] === true || item.HasTag(DEVICE_TAG);
+    return isDeviceIdentifier(prefabIdOf(item)) || item.HasTag(DEVICE_TAG);
 }
 
 function propertyName(property: unknown): string {

@@ -3,7 +3,7 @@
 -- need, what the fabricator reaches and what its database can give (tags, condition ranges),
 -- validated like a fill request; nothing ever changes.
 local H = require("kits.harness")
-local Wire = require("features.fabricator.wire")
+local Wire = require("protocol.fabricator")
 
 local function setup(stock)
     local items = {

@@ -14,13 +14,15 @@
  * Missing and the database cannot cover it: nothing moves, the player is told what is missing, and
  * the game goes on as without the mod (it cancels on its next update as it always does).
  *
- * Fill request (players with client-side LuaCs): net message `databaseio.fab.fill` with
+ * Fill request (players with client-side LuaCs): net message `databaseio.fab.fill` (protocol/fabricator.ts) with
  * UInt16 fabricator item id, String recipe target identifier, UInt32 recipe hash (0 = any recipe
  * for it), Int32 batches. The server checks the sender's character has that fabricator selected,
  * that it can make that recipe, and 1 <= batches <= 99, then fills without starting.
  */
 import type { HostServices } from "../../host/runtime";
-import { databaseIdOf, DB_TAG_PREFIX, prefabIdOf } from "../../host/devices";
+import { databaseIdOf, prefabIdOf } from "../../host/devices";
+import { isFedFabricatorIdentity } from "../../protocol/devices";
+import { tryReadQuery } from "../../protocol/fabricator";
 import { tellPlayer } from "../../host/notify";
 import { say } from "../../host/language";
 import { once } from "../../host/log";
@@ -34,11 +36,6 @@ import { FabricatorPulls, Pull } from "./pull";
 import { tagResolver } from "../shared/prefabTags";
 import { checkRequest, CheckedRequest } from "./request";
 
-export const FILL_MESSAGE = "databaseio.fab.fill";
-/** Vanilla fabricators fed without a tag; any other fabricator item opts in with a dbid: tag. */
-const VANILLA = new LuaSet<string>();
-VANILLA.add("fabricator");
-VANILLA.add("medicalfabricator");
 /** Seconds between two fill requests of one client. */
 const FILL_COOLDOWN = 0.4;
 const LOG_INTERVAL = 600;
@@ -49,11 +46,7 @@ export interface PullOutcome {
 }
 
 export function isFedFabricator(item: Item): boolean {
-    if (VANILLA.has(prefabIdOf(item))) return true;
-    const tags = item.Tags;
-    if (tags === undefined || tags === "") return false;
-    const [at] = string.find(string.lower(tags), DB_TAG_PREFIX, 1, true);
-    return at !== undefined;
+    return isFedFabricatorIdentity(prefabIdOf(item), item.Tags);
 }
 
 export class Fabricators {
@@ -170,12 +163,11 @@ export class Fabricators {
     }
     /** `databaseio.fab.fill` from a client: an unreadable message is told to its sender. */
     onFillMessage(msg: IReadMessage, client: Client | undefined): void {
-        const [read, fields] = pcall(() => ({ itemId: msg.ReadUInt16(), identifier: msg.ReadString(), hash: msg.ReadUInt32(), batches: msg.ReadInt32() }));
-        if (!read || type(fields) !== "table") {
+        const f = tryReadQuery(msg);
+        if (f === undefined) {
             if (client !== undefined) tellPlayer(client.Character, say("fabricator.unreadable"));
             return;
         }
-        const f = fields as { itemId: number; identifier: string; hash: number; batches: number };
         this.onFillRequest(client, f.itemId, f.identifier, f.hash, f.batches);
     }
 

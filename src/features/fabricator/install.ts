@@ -7,9 +7,9 @@ import type { HostServices } from "../../host/runtime";
 import { isAuthority } from "../../host/runtime";
 import { info, warn } from "../../host/log";
 import { addHook, addPatch, receive } from "../../host/guard";
-import { Fabricators, FILL_MESSAGE, isFedFabricator } from "./fabricators";
+import { Fabricators, isFedFabricator } from "./fabricators";
 import { FabricatorQueries } from "./query";
-import { QUERY_MESSAGE } from "./wire";
+import { FILL_MESSAGE, QUERY_MESSAGE } from "../../protocol/fabricator";
 
 const CLASS = "Barotrauma.Items.Components.Fabricator";
 const PARAMS = ["Barotrauma.FabricationRecipe", "Barotrauma.Character", "System.Boolean"];

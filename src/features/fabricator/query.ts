@@ -18,7 +18,7 @@ import type { Fabricators } from "./fabricators";
 import { percentRange, rowsOf } from "./recipe";
 import { availableItems, missingPerRow } from "./stock";
 import { checkRequest } from "./request";
-import { FabQuery, readQuery, StockAnswer, StockRow, STOCK_MESSAGE, writeStock } from "./wire";
+import { FabQuery, readQuery, StockAnswer, StockRow, STOCK_MESSAGE, writeStock } from "../../protocol/fabricator";
 import { tagResolver } from "../shared/prefabTags";
 
 /** Seconds between two queries of one client (it refreshes about once a second while open). */

@@ -3,6 +3,7 @@
  * containers (take the contents, keep the container).
  */
 import { prefabIdOf } from "../../host/devices";
+import { FIXED_INTERFACE, FIXED_UNPACK_INTERFACE, INTERFACE, UNPACK_INTERFACE } from "../../protocol/devices";
 
 export interface InterfaceKind {
     readonly identifier: string;
@@ -14,10 +15,10 @@ export interface InterfaceKind {
 
 const KINDS = new LuaMap<string, InterfaceKind>();
 for (const kind of [
-    { identifier: "databaseinterface", powered: false, unpack: false },
-    { identifier: "databaseinterfacefixed", powered: true, unpack: false },
-    { identifier: "databaseunpackinterface", powered: false, unpack: true },
-    { identifier: "databaseunpackinterfacefixed", powered: true, unpack: true },
+    { identifier: INTERFACE, powered: false, unpack: false },
+    { identifier: FIXED_INTERFACE, powered: true, unpack: false },
+    { identifier: UNPACK_INTERFACE, powered: false, unpack: true },
+    { identifier: FIXED_UNPACK_INTERFACE, powered: true, unpack: true },
 ]) {
     KINDS.set(kind.identifier, kind);
 }

@@ -7,7 +7,8 @@ import { prefabIdOf } from "../../host/devices";
 import { addHook } from "../../host/guard";
 import { cleanTextWhereItEnters } from "../../host/textEntry";
 import { cleanConfigText } from "./config";
-import { Restockers, RESTOCKER_ID } from "./restockers";
+import { Restockers } from "./restockers";
+import { RESTOCKER } from "../../protocol/devices";
 
 const HOOK = "databaseio.restocker.";
 
@@ -18,7 +19,7 @@ export function installRestockers(s: HostServices): Restockers {
         restockers.start(true);
     });
     // The config field keeps what the restocker would make of it.
-    cleanTextWhereItEnters("restockers", (item, text) => (prefabIdOf(item) === RESTOCKER_ID ? cleanConfigText(text) : undefined));
+    cleanTextWhereItEnters("restockers", (item, text) => (prefabIdOf(item) === RESTOCKER ? cleanConfigText(text) : undefined));
     s.phases.on("fields", "restockers", () => {
         restockers.cleanFields();
     });
@@ -34,7 +35,7 @@ export function installRestockers(s: HostServices): Restockers {
     addHook("item.removed", HOOK + "removed", (item: Item) => {
         restockers.onRemoved(item);
     });
-    addHook("signalReceived." + RESTOCKER_ID, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
+    addHook("signalReceived." + RESTOCKER, HOOK + "signal", (signal: WireSignal, connection: WireConnection) => {
         restockers.onSignal(signal, connection);
     });
     addHook(HOOK + "toggle", HOOK + "toggle", (_effect: unknown, _dt: unknown, item: Item) => {

@@ -17,7 +17,7 @@
  */
 import type { HostServices } from "../../host/runtime";
 import { databaseIdOf, prefabIdOf } from "../../host/devices";
-import { DEVICE_TAG } from "../../host/policy";
+import { DEVICE_TAG, RESTOCKER } from "../../protocol/devices";
 import { once } from "../../host/log";
 import { keyIdentifier } from "../../core/keys";
 import { countAvailable, planConsume } from "../../core/consume";
@@ -27,7 +27,6 @@ import { configTextOf, parseConfig, RestockConfig } from "./config";
 import { tagResolver } from "../shared/prefabTags";
 import { itemPrefab } from "../../host/itemPrefabs";
 
-export const RESTOCKER_ID = "databaserestocker";
 /** Seconds between sweeps over every restocker's linked containers. */
 export const SWEEP_INTERVAL = 2;
 /**
@@ -142,7 +141,7 @@ export class Restockers {
     }
 
     track(item: Item): void {
-        if (item.Removed || prefabIdOf(item) !== RESTOCKER_ID) return;
+        if (item.Removed || prefabIdOf(item) !== RESTOCKER) return;
         const r: Restocker = {
             item,
             rawConfig: undefined,

@@ -7,15 +7,16 @@
 import { ok, refuse, Result } from "../../core/result";
 import { databaseIdOf, prefabIdOf } from "../../host/devices";
 import { usesTerminal } from "../../host/users";
+import { FIXED_TERMINAL, HANDHELD_TERMINAL } from "../../protocol/devices";
 
-/** The terminal prefabs (mod/Items/Terminals.xml). */
-export const TERMINAL_PREFABS: { readonly [id: string]: true | undefined } = {
-    databaseterminal: true,
-    databaseterminalfixed: true,
+/** The terminal prefabs (identifiers: protocol/devices.ts). */
+const TERMINAL_PREFABS: { readonly [id: string]: true | undefined } = {
+    [HANDHELD_TERMINAL]: true,
+    [FIXED_TERMINAL]: true,
 };
 
 /** The handheld terminal: carried in its user's inventory counts as using it. */
-const HANDHELD = "databaseterminal";
+const HANDHELD = HANDHELD_TERMINAL;
 
 function check(client: Client | undefined, terminalId: number): Result<string> {
     if (client === undefined) return refuse("no_client", "unknown client");

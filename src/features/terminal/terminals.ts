@@ -26,9 +26,7 @@ import { tellPlayer } from "../../host/notify";
 import { say } from "../../host/language";
 import type { SettleReason } from "../../host/savePhases";
 import { carrierOf } from "../../host/users";
-
-export const HANDHELD_TERMINAL = "databaseterminal";
-export const FIXED_TERMINAL = "databaseterminalfixed";
+import { TerminalKind, terminalKindOf } from "../../protocol/devices";
 
 /**
  * Each terminal in use is kept up every this many updates (a quarter of a second at 60 updates
@@ -43,11 +41,8 @@ const UPKEEP_EVERY = 15;
  */
 const DEPOSIT_SWEEP_EVERY = 4;
 
-function terminalKind(item: Item): "handheld" | "fixed" | undefined {
-    const id = prefabIdOf(item);
-    if (id === HANDHELD_TERMINAL) return "handheld";
-    if (id === FIXED_TERMINAL) return "fixed";
-    return undefined;
+function terminalKind(item: Item): TerminalKind | undefined {
+    return terminalKindOf(prefabIdOf(item));
 }
 
 function newNonce(now: number): string {

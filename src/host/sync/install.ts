@@ -14,7 +14,7 @@ import { once, problem } from "../log";
 import { SyncClientRef, SyncServer } from "./server";
 import type { ItemKey } from "../../core/keys";
 import type { Result } from "../../core/result";
-import { NET_UP } from "./wire";
+import { NET_UP } from "../../protocol/sync";
 import { addHook, receive } from "../guard";
 
 const HOOK = "databaseio.sync.";

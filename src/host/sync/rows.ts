@@ -5,7 +5,7 @@
  */
 import type { ItemKey } from "../../core/keys";
 import type { DatabaseStore } from "../../core/store";
-import type { SyncRow } from "./wire";
+import type { SyncRow } from "../../protocol/sync";
 
 export function summaryOf(store: DatabaseStore, dbId: string, key: ItemKey): SyncRow {
     const db = store.database(dbId);

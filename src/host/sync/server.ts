@@ -18,7 +18,7 @@ import type { MutationEvent } from "../../core/events";
 import { Result } from "../../core/result";
 import type { WatchHandle, WatchRegistry } from "../../core/watch";
 import { DbRows } from "./rows";
-import * as W from "./wire";
+import * as W from "../../protocol/sync";
 
 /** A connected client as the sync server knows it. */
 export interface SyncClientRef {

@@ -1,7 +1,7 @@
 /**
  * The sync wire protocol between the server and clients that run client-side LuaCs.
  *
- * Two LuaCs message names, one per direction; every message starts with the protocol version and
+ * Two LuaCs message names (protocol/messages.ts), one per direction; every message starts with the protocol version and
  * an operation byte, then the terminal item id it is about.
  *
  * Server -> client (`databaseio.sync.down`), after the header: generation, sequence, db version.
@@ -18,10 +18,11 @@
  * Rows are per-key summaries, not one row per exact entry: a database of many damaged or unique
  * items would otherwise send (and redraw) one row per unit.
  */
-import type { ItemKey } from "../../core/keys";
+import type { ItemKey } from "../core/keys";
+import { SYNC_DOWN, SYNC_UP } from "./messages";
 
-export const NET_DOWN = "databaseio.sync.down";
-export const NET_UP = "databaseio.sync.up";
+export const NET_DOWN = SYNC_DOWN;
+export const NET_UP = SYNC_UP;
 export const PROTOCOL = 1;
 
 export const OP_SNAPSHOT = 1;

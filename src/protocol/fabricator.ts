@@ -3,12 +3,17 @@
  * `databaseio.fab.query` (client -> server) names a fabricator, a recipe and a number of batches
  * exactly like `databaseio.fab.fill`; `databaseio.fab.stock` (server -> that client) answers per
  * ingredient row: what the recipe needs, what the fabricator already reaches and what its database
- * can give. Shared by the server (features/fabricator/query.ts) and the client
+ * can give. Shared by the server (features/fabricator/query.ts, fabricators.ts) and the client
  * (client/fabricatorClient.ts); it only reads and writes messages.
+ *
+ * Fill request `databaseio.fab.fill` (client -> server): the four fields of a query (writeQuery),
+ * read on the server with tryReadQuery.
  */
+import { FAB_FILL, FAB_QUERY, FAB_STOCK } from "./messages";
 
-export const QUERY_MESSAGE = "databaseio.fab.query";
-export const STOCK_MESSAGE = "databaseio.fab.stock";
+export const QUERY_MESSAGE = FAB_QUERY;
+export const STOCK_MESSAGE = FAB_STOCK;
+export const FILL_MESSAGE = FAB_FILL;
 /** Rows one answer carries at most (a recipe has a handful). */
 export const MAX_STOCK_ROWS = 32;
 
@@ -68,6 +73,13 @@ export function readQuery(r: IReadMessage): FabQuery {
     const hash = r.ReadUInt32();
     const batches = r.ReadInt32();
     return { itemId, identifier, hash, batches };
+}
+
+/** readQuery that never raises: undefined when the message is too short or malformed. */
+export function tryReadQuery(r: IReadMessage): FabQuery | undefined {
+    const [read, query] = pcall(() => readQuery(r));
+    if (!read || type(query) !== "table") return undefined;
+    return query as FabQuery;
 }
 
 function clampCount(n: number): number {
