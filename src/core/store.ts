@@ -17,7 +17,9 @@ import { DatabaseLimits, Transaction, TransactionHost } from "./transaction";
 import type { DatabaseSnapshot } from "./snapshot";
 import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshots";
 import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./lifecycle";
-import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, RebuildReport } from "./lifecycle";
+import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, InertAnchor, LifecycleStore, RebuildReport } from "./lifecycle";
+
+export type { InertAnchor } from "./lifecycle";
 
 export interface StoreOptions {
     /** Is this prefab identifier loaded? Keys of unknown identifiers are parked. Default: all known. */
@@ -39,13 +41,6 @@ export interface DetachReport {
     readonly adoptedBy?: number;
     /** Units the database holds (available + leased). */
     readonly units: number;
-}
-
-/** A core that claims a database another core already anchors: it stays inert until a rebuild. */
-export interface InertAnchor {
-    readonly anchorId: number;
-    readonly dbId: string;
-    readonly reason: string;
 }
 
 interface Subscription {
@@ -70,7 +65,7 @@ function errorText(err: unknown): string {
     return "error of type " + type(err);
 }
 
-export class DatabaseStore implements TransactionHost {
+export class DatabaseStore {
     readonly leases = new LeaseTable();
     private readonly databases = new LuaMap<string, Database>();
     private readonly inert = new LuaMap<number, InertAnchor>();
@@ -80,6 +75,10 @@ export class DatabaseStore implements TransactionHost {
     private failedDeliveries = 0;
     private readonly knownCheck: IdentifierCheck;
     private readonly limitsOf: (this: void, dbId: string) => DatabaseLimits;
+    /** What a Transaction reaches: lookups, the lease table, limits and the event queue. */
+    private readonly txHost: TransactionHost;
+    /** What core/lifecycle.ts reaches: building, installing and the inert cores. */
+    private readonly lifecycle: LifecycleStore;
 
     constructor(private readonly options: StoreOptions = {}) {
         // Host callbacks run in the middle of applying a transaction: they must never throw there.
@@ -97,6 +96,25 @@ export class DatabaseStore implements TransactionHost {
             this.report(string.format("limits('%s') failed: %s", dbId, success ? "no table returned" : errorText(answer)));
             return {};
         };
+        this.txHost = {
+            databaseFor: (dbId) => this.databases.get(dbId),
+            leases: this.leases,
+            limitsFor: (dbId) => this.limitsOf(dbId),
+            isKnownIdentifier: (identifier) => this.knownCheck(identifier),
+            publish: (event) => this.publish(event),
+        };
+        this.lifecycle = {
+            databaseIds: () => this.databaseIds(),
+            database: (dbId) => this.database(dbId),
+            databaseOfAnchor: (anchorId) => this.databaseOfAnchor(anchorId),
+            buildDatabase: (snapshot, anchorId) => this.buildDatabase(snapshot, anchorId),
+            buildUnreadable: (dbId, anchorId, blob, reason) => this.buildUnreadable(dbId, anchorId, blob, reason),
+            installAll: (databases, inert, source) => this.installAll(databases, inert, source),
+            installDatabase: (db, source) => this.installDatabase(db, source),
+            addInertAnchor: (anchor) => this.inert.set(anchor.anchorId, anchor),
+            removeInertAnchor: (anchorId) => this.inert.delete(anchorId),
+            snapshotFor: (dbId, commitSerial) => this.snapshotFor(dbId, commitSerial),
+        };
     }
 
     // ---- queries ----
@@ -104,11 +122,6 @@ export class DatabaseStore implements TransactionHost {
     /** The database with this id (any spelling: ids are normalized), if the store has it. */
     database(dbId: string): Database | undefined {
         return this.databases.get(normalizeDatabaseId(dbId));
-    }
-
-    /** TransactionHost: the lookup by an id that is already normalized. */
-    databaseFor(dbId: string): Database | undefined {
-        return this.databases.get(dbId);
     }
 
     databaseIds(): string[] {
@@ -177,7 +190,7 @@ export class DatabaseStore implements TransactionHost {
 
     /** A unit of work on one database; nothing happens until commit(). */
     transaction(dbId: string, source: string): Transaction {
-        return new Transaction(this, normalizeDatabaseId(dbId), source);
+        return new Transaction(this.txHost, normalizeDatabaseId(dbId), source);
     }
 
     /** Opens a lease for a terminal page. Units move into it with transaction.leaseOut. */
@@ -248,8 +261,8 @@ export class DatabaseStore implements TransactionHost {
         return this.failedDeliveries;
     }
 
-    /** TransactionHost: delivers an event to every subscriber, in order, after the current one. */
-    publish(event: MutationEvent): void {
+    /** Delivers an event to every subscriber, in order, after the current one. */
+    private publish(event: MutationEvent): void {
         this.queue.push(event);
         if (this.delivering) return;
         this.delivering = true;
@@ -289,7 +302,7 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /** A read-only database that keeps `blob` untouched because it could not be read; not installed yet. */
-    buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): Database {
+    private buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): Database {
         const db = new Database(normalizeDatabaseId(dbId), this.knownCheck);
         db.anchorId = anchorId;
         db.readOnlyReason = reason;
@@ -301,7 +314,7 @@ export class DatabaseStore implements TransactionHost {
      * Replaces every database, lease and inert core at once (a rebuild). Each database id that
      * existed before or exists now gets one reset event.
      */
-    installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void {
+    private installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void {
         const old = new LuaMap<string, Database>();
         const ids: string[] = [];
         let nIds = 0;
@@ -335,16 +348,6 @@ export class DatabaseStore implements TransactionHost {
         return true;
     }
 
-    /** Records a core that lost a conflict; it stays inert (never read, never written). */
-    addInertAnchor(anchor: InertAnchor): void {
-        this.inert.set(anchor.anchorId, anchor);
-    }
-
-    /** Forgets an inert core (it was removed, or it now holds its database). */
-    removeInertAnchor(anchorId: number): void {
-        this.inert.delete(anchorId);
-    }
-
     /** Working + open leases of a database as a snapshot with the given commit serial. */
     snapshotFor(dbId: string, commitSerial?: number): DatabaseSnapshot | undefined {
         const db = this.database(dbId);
@@ -354,32 +357,32 @@ export class DatabaseStore implements TransactionHost {
 
     /** Round start: Committed and Working from the cores of the loaded submarine (see lifecycle.ts). */
     rebuild(anchors: readonly AnchorBlob[]): RebuildReport {
-        return rebuildFromAnchors(this, anchors);
+        return rebuildFromAnchors(this.lifecycle, anchors);
     }
 
     /** Save capture: the blob for every anchored, writable database, remembered as pending. */
     capture(): CapturedBlob[] {
-        return captureAll(this);
+        return captureAll(this.lifecycle);
     }
 
     /** Capture of one database (write-through mode), remembered as pending. */
     captureOne(dbId: string): CapturedBlob | undefined {
-        return captureDatabase(this, dbId);
+        return captureDatabase(this.lifecycle, dbId);
     }
 
     /** Databases that lost their last core: encoded for a backup file, not pending, not a commit. */
     captureOrphans(): CapturedOrphan[] {
-        return captureOrphans(this);
+        return captureOrphans(this.lifecycle);
     }
 
     /** Live state for the cores when Lua stops; not pending, not a commit. */
     captureVolatile(): CapturedBlob[] {
-        return captureVolatile(this);
+        return captureVolatile(this.lifecycle);
     }
 
     /** A core placed mid-round (see lifecycle.ts attachAnchor for the rules). */
     attachAnchor(anchor: AnchorBlob): AttachReport {
-        return attachAnchor(this, anchor);
+        return attachAnchor(this.lifecycle, anchor);
     }
 
     /** Save confirmed: Committed <- the pending capture, for every database that has one. */
