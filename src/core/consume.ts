@@ -12,7 +12,7 @@ import type { ItemRecord } from "./record";
 import { ok, refuse, Result } from "./result";
 import { formatAmount, isPositiveAmount } from "./amount";
 import { isWellFormedIdentifier, MAX_QUALITY, plainRecordOf } from "./entries";
-import type { DatabaseStore } from "./store";
+import type { DatabaseStore, StoreReader } from "./store";
 import type { Database } from "./database";
 import type { CommitValue, TakenUnits } from "./events";
 
@@ -337,7 +337,7 @@ export function consume(
  * Units of database `dbId` that would satisfy `ingredient` (its amount is ignored), counted up to
  * `cap`. Lets a taker that accepts less (a restocker) ask for what is there instead of failing.
  */
-export function countAvailable(store: DatabaseStore, dbId: string, ingredient: Ingredient, resolver: TagResolver | undefined, cap: number): number {
+export function countAvailable(store: StoreReader, dbId: string, ingredient: Ingredient, resolver: TagResolver | undefined, cap: number): number {
     const db = store.database(dbId);
     if (db === undefined || db.readOnlyReason !== undefined) return 0;
     const checked = checkIngredient({ ...ingredient, amount: 1 }, 1, resolver);

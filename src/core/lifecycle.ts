@@ -17,7 +17,7 @@ import type { DatabaseSnapshot } from "./snapshot";
 import type { Result } from "./result";
 import { decodeSnapshot, encodeSnapshot } from "./codec";
 import type { DecodedBlob } from "./codec";
-import type { Database } from "./database";
+import type { MutableDatabase } from "./database";
 import { emptySnapshot, sameSnapshot } from "./snapshots";
 
 /** A core that claims a database another core already anchors: it stays inert until a rebuild. */
@@ -36,17 +36,17 @@ export interface LifecycleStore {
     /** Ids of every database, sorted. */
     databaseIds(): string[];
     /** The database with this id (any spelling), if the store has it. */
-    database(dbId: string): Database | undefined;
+    database(dbId: string): MutableDatabase | undefined;
     /** The database whose core is `anchorId`, if any. */
-    databaseOfAnchor(anchorId: number): Database | undefined;
+    databaseOfAnchor(anchorId: number): MutableDatabase | undefined;
     /** A database built from `snapshot` (Committed and Working), not installed yet. */
-    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<Database>;
+    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<MutableDatabase>;
     /** A read-only database that keeps `blob` untouched; not installed yet. */
-    buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): Database;
+    buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): MutableDatabase;
     /** Replaces every database, lease and inert core at once (a rebuild). */
-    installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void;
+    installAll(databases: readonly MutableDatabase[], inert: readonly InertAnchor[], source: string): void;
     /** Installs one database in place of the one with its id (its leases are dropped). */
-    installDatabase(db: Database, source: string): void;
+    installDatabase(db: MutableDatabase, source: string): void;
     addInertAnchor(anchor: InertAnchor): void;
     removeInertAnchor(anchorId: number): void;
     /** Working + open leases of a database as a snapshot with the given commit serial. */
@@ -124,7 +124,7 @@ interface Candidate {
     readonly decoded?: DecodedBlob;
     readonly snapshot?: DatabaseSnapshot;
     /** Built once while classifying (to know it is usable) and reused if this core wins. */
-    readonly database?: Database;
+    readonly database?: MutableDatabase;
     readonly problem?: string;
 }
 
@@ -199,7 +199,7 @@ function readOnlyReason(candidate: Candidate): string {
 }
 
 /** Builds the database a winning candidate stands for. */
-function databaseOf(store: LifecycleStore, winner: Candidate, id: string): Database {
+function databaseOf(store: LifecycleStore, winner: Candidate, id: string): MutableDatabase {
     if (winner.kind === "readable" && winner.database !== undefined) return winner.database;
     if (winner.kind === "empty") {
         const built = store.buildDatabase(emptySnapshot(id), winner.anchor.anchorId);
@@ -233,7 +233,7 @@ export function rebuildFromAnchors(store: LifecycleStore, anchors: readonly Anch
         group.push(classify(store, anchor, id));
     }
     table.sort(ids);
-    const databases: Database[] = [];
+    const databases: MutableDatabase[] = [];
     let nDatabases = 0;
     const inert: InertAnchor[] = [];
     let nInert = 0;
@@ -291,7 +291,7 @@ export function rebuildFromAnchors(store: LifecycleStore, anchors: readonly Anch
     return { databases: reports, messages };
 }
 
-function describeRebuild(id: string, winner: Candidate, db: Database, state: RebuiltState): string {
+function describeRebuild(id: string, winner: Candidate, db: MutableDatabase, state: RebuiltState): string {
     if (state === "read_only") return string.format("database '%s' is READ-ONLY: %s", id, db.readOnlyReason ?? "?");
     if (state === "new") return string.format("database '%s' starts empty in %s", id, coreName(winner.anchor.anchorId));
     return string.format(
@@ -304,7 +304,7 @@ function describeRebuild(id: string, winner: Candidate, db: Database, state: Reb
  * Encodes Working + open leases of one database with `serial`, and reads the blob back: the
  * snapshot kept as pending is exactly what a reload will see.
  */
-function encodeDatabase(store: LifecycleStore, db: Database, serial: number): { blob: string; snapshot: DatabaseSnapshot; problem?: string } {
+function encodeDatabase(store: LifecycleStore, db: MutableDatabase, serial: number): { blob: string; snapshot: DatabaseSnapshot; problem?: string } {
     const snapshot = store.snapshotFor(db.id, serial)!;
     const blob = encodeSnapshot(snapshot);
     const back = decodeSnapshot(blob);
@@ -317,7 +317,7 @@ function encodeDatabase(store: LifecycleStore, db: Database, serial: number): { 
     return { blob, snapshot: back.value.snapshot };
 }
 
-function isCapturable(db: Database | undefined): db is Database & { anchorId: number } {
+function isCapturable(db: MutableDatabase | undefined): db is MutableDatabase & { anchorId: number } {
     return db !== undefined && db.anchorId !== undefined && db.readOnlyReason === undefined;
 }
 

@@ -9,7 +9,8 @@
  */
 import { ItemKey, normalizeDatabaseId } from "./keys";
 import { ok, refuse, Result } from "./result";
-import { Database, IdentifierCheck } from "./database";
+import { MutableDatabase } from "./database";
+import type { Database, IdentifierCheck } from "./database";
 import { LeaseHandle, LeaseTable } from "./lease";
 import type { Lease } from "./lease";
 import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./events";
@@ -43,6 +44,39 @@ export interface DetachReport {
     readonly units: number;
 }
 
+/**
+ * The store as features, the host and the API see it where they only read: lookups, leases to
+ * look at, and events to follow. Every change goes through DatabaseStore.transaction (or the
+ * lease and lifecycle calls built on it).
+ */
+export interface StoreReader {
+    /** The database with this id (any spelling), read-only. */
+    database(dbId: string): Database | undefined;
+    /** Ids of every database, sorted. */
+    databaseIds(): string[];
+    /** Units of `key` a taker can have from database `dbId` (0 for an unknown database). */
+    amount(dbId: string, key: ItemKey): number;
+    limitsFor(dbId: string): DatabaseLimits;
+    isKnownIdentifier(identifier: string): boolean;
+    /** Databases that have no Database Core: their units cannot be saved. */
+    unanchoredDatabases(): { id: string; units: number }[];
+    /** Cores that lost a conflict and stay inert, sorted by anchor id. */
+    inertAnchors(): InertAnchor[];
+    /** The database whose core is `anchorId`, if any. */
+    databaseOfAnchor(anchorId: number): Database | undefined;
+    /** The open lease `leaseId` (read it, do not change it), if any. */
+    lease(leaseId: number): Lease | undefined;
+    /** Open leases of a database, sorted by id. */
+    leasesOf(dbId: string): Lease[];
+    /** Working + open leases of a database as a snapshot with the given commit serial. */
+    snapshotFor(dbId: string, commitSerial?: number): DatabaseSnapshot | undefined;
+    /** How many listener calls failed so far. */
+    listenerFailures(): number;
+    /** Calls `listener` with every mutation event from now on; returns an unsubscribe function. */
+    subscribe(listener: MutationListener): () => void;
+    subscribe(id: string, listener: MutationListener): () => void;
+}
+
 interface Subscription {
     readonly id: string | undefined;
     readonly listener: MutationListener;
@@ -65,9 +99,9 @@ function errorText(err: unknown): string {
     return "error of type " + type(err);
 }
 
-export class DatabaseStore {
+export class DatabaseStore implements StoreReader {
     readonly leases = new LeaseTable();
-    private readonly databases = new LuaMap<string, Database>();
+    private readonly databases = new LuaMap<string, MutableDatabase>();
     private readonly inert = new LuaMap<number, InertAnchor>();
     private subscriptions: Subscription[] = [];
     private readonly queue: MutationEvent[] = [];
@@ -105,12 +139,12 @@ export class DatabaseStore {
         };
         this.lifecycle = {
             databaseIds: () => this.databaseIds(),
-            database: (dbId) => this.database(dbId),
-            databaseOfAnchor: (anchorId) => this.databaseOfAnchor(anchorId),
-            buildDatabase: (snapshot, anchorId) => this.buildDatabase(snapshot, anchorId),
+            database: (dbId) => this.mutable(dbId),
+            databaseOfAnchor: (anchorId) => this.anchoredBy(anchorId),
+            buildDatabase: (snapshot, anchorId) => this.build(snapshot, anchorId),
             buildUnreadable: (dbId, anchorId, blob, reason) => this.buildUnreadable(dbId, anchorId, blob, reason),
             installAll: (databases, inert, source) => this.installAll(databases, inert, source),
-            installDatabase: (db, source) => this.installDatabase(db, source),
+            installDatabase: (db, source) => this.replace(db, source),
             addInertAnchor: (anchor) => this.inert.set(anchor.anchorId, anchor),
             removeInertAnchor: (anchorId) => this.inert.delete(anchorId),
             snapshotFor: (dbId, commitSerial) => this.snapshotFor(dbId, commitSerial),
@@ -121,6 +155,11 @@ export class DatabaseStore {
 
     /** The database with this id (any spelling: ids are normalized), if the store has it. */
     database(dbId: string): Database | undefined {
+        return this.databases.get(normalizeDatabaseId(dbId));
+    }
+
+    /** The same lookup with the mutators: for the store and the lifecycle only. */
+    private mutable(dbId: string): MutableDatabase | undefined {
         return this.databases.get(normalizeDatabaseId(dbId));
     }
 
@@ -291,8 +330,18 @@ export class DatabaseStore {
 
     // ---- lifecycle ----
 
-    /** A database built from `snapshot` (Committed and Working), not installed yet. */
-    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<Database> {
+    /**
+     * A database built from `snapshot` (Working, and Committed unless `keep` names another last
+     * save, a restore keeping the one of the database it replaces), not installed yet: hand it to
+     * installDatabase.
+     */
+    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined, keep?: { readonly committed: DatabaseSnapshot | undefined }): Result<Database> {
+        const built = this.build(snapshot, anchorId);
+        if (built.ok && keep !== undefined) built.value.committed = keep.committed;
+        return built;
+    }
+
+    private build(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<MutableDatabase> {
         const checked = checkSnapshot(snapshot);
         if (!checked.ok) return checked;
         const db = databaseFromSnapshot(snapshot, this.knownCheck);
@@ -302,8 +351,8 @@ export class DatabaseStore {
     }
 
     /** A read-only database that keeps `blob` untouched because it could not be read; not installed yet. */
-    private buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): Database {
-        const db = new Database(normalizeDatabaseId(dbId), this.knownCheck);
+    private buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): MutableDatabase {
+        const db = new MutableDatabase(normalizeDatabaseId(dbId), this.knownCheck);
         db.anchorId = anchorId;
         db.readOnlyReason = reason;
         db.keptBlob = blob;
@@ -314,8 +363,8 @@ export class DatabaseStore {
      * Replaces every database, lease and inert core at once (a rebuild). Each database id that
      * existed before or exists now gets one reset event.
      */
-    private installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void {
-        const old = new LuaMap<string, Database>();
+    private installAll(databases: readonly MutableDatabase[], inert: readonly InertAnchor[], source: string): void {
+        const old = new LuaMap<string, MutableDatabase>();
         const ids: string[] = [];
         let nIds = 0;
         for (const id of this.databaseIds()) {
@@ -335,14 +384,16 @@ export class DatabaseStore {
         for (const id of ids) this.announceReset(id, old.get(id), this.databases.get(id), source);
     }
 
-    /** Installs one database in place of the one with its id (its leases are dropped). */
+    /** Installs a database made by buildDatabase in place of the one with its id (its leases are dropped). */
     installDatabase(db: Database, source: string): void {
-        this.replace(db, source);
+        // Only buildDatabase makes databases, and it makes them mutable; the view type it returns
+        // keeps the mutators away from the caller in between.
+        this.replace(db as MutableDatabase, source);
     }
 
     /** Makes a database refuse every mutation (for example when its backup could not be written). */
     setReadOnly(dbId: string, reason: string): boolean {
-        const db = this.database(dbId);
+        const db = this.mutable(dbId);
         if (db === undefined) return false;
         db.readOnlyReason = reason;
         return true;
@@ -466,7 +517,7 @@ export class DatabaseStore {
             this.inert.delete(anchorId);
             return undefined;
         }
-        const db = this.databaseOfAnchor(anchorId);
+        const db = this.anchoredBy(anchorId);
         if (db === undefined) return undefined;
         db.lastAnchorId = anchorId;
         let successor: InertAnchor | undefined;
@@ -487,6 +538,10 @@ export class DatabaseStore {
 
     /** The database whose core is `anchorId`, if any. O(databases). */
     databaseOfAnchor(anchorId: number): Database | undefined {
+        return this.anchoredBy(anchorId);
+    }
+
+    private anchoredBy(anchorId: number): MutableDatabase | undefined {
         for (const id of this.databaseIds()) {
             const db = this.databases.get(id)!;
             if (db.anchorId === anchorId) return db;
@@ -495,7 +550,7 @@ export class DatabaseStore {
     }
 
     /** Swaps in `db`, dropping the leases of the one it replaces, and announces a reset. */
-    private replace(db: Database, source: string): void {
+    private replace(db: MutableDatabase, source: string): void {
         const old = this.databases.get(db.id);
         this.leases.dropDatabase(db.id, "replaced: " + source);
         this.databases.set(db.id, db);
@@ -511,7 +566,7 @@ export class DatabaseStore {
     }
 
     /** One reset event with every key whose offered amount differs between the two states. */
-    private announceReset(id: string, old: Database | undefined, now: Database | undefined, source: string): void {
+    private announceReset(id: string, old: MutableDatabase | undefined, now: MutableDatabase | undefined, source: string): void {
         const before = new LuaMap<ItemKey, number>();
         const keys: ItemKey[] = [];
         let nKeys = 0;

@@ -15,7 +15,7 @@ import type { ExactEntry } from "./snapshot";
 import { ok, refuse, Refused, Result } from "./result";
 import { formatAmount, isPositiveAmount } from "./amount";
 import { checkRecord, isWellFormedKey, keyOfEntry, keyOfRecord, plainRecordOf } from "./entries";
-import type { Database } from "./database";
+import type { MutableDatabase } from "./database";
 import type { Lease, LeaseTable } from "./lease";
 import type { CommitValue, KeyChange, MutationEvent, TakenUnits } from "./events";
 
@@ -31,7 +31,7 @@ export interface DatabaseLimits {
 
 /** What a transaction needs from the store. */
 export interface TransactionHost {
-    databaseFor(dbId: string): Database | undefined;
+    databaseFor(dbId: string): MutableDatabase | undefined;
     readonly leases: LeaseTable;
     limitsFor(dbId: string): DatabaseLimits;
     isKnownIdentifier(identifier: string): boolean;
@@ -275,7 +275,7 @@ class Simulation {
     private nextExactId: number;
 
     constructor(
-        private readonly db: Database,
+        private readonly db: MutableDatabase,
         private readonly host: TransactionHost,
         private readonly acceptedWithCore = false,
     ) {
