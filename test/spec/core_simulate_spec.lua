@@ -4,6 +4,7 @@
 local new = require("kits.classes").new
 local DatabaseStore = require("core.store").DatabaseStore
 local inspect = require("core.inspect")
+local consumeMod = require("core.consume")
 
 local function plain(identifier, quality)
     return { identifier = identifier, quality = quality or 0, condition = 100, stolen = false, outpost = "", contents = {} }
@@ -121,6 +122,41 @@ describe("Transaction.simulate", function()
             assert.are.same(committed.value.taken, simulated.value.taken)
             assert.are.same(committed.value.created, simulated.value.created)
             assert.are.not_equal(before, inspect.dumpStore(store))
+        end)
+    end
+
+    local requests = {
+        { name = "plain units", request = { ingredients = { { identifiers = { "steel" }, amount = 5 } } } },
+        { name = "every offered unit", request = { ingredients = { { identifiers = { "steel" }, amount = 8 } } } },
+        { name = "exact entries", request = { ingredients = { { identifiers = { "wrench" }, amount = 2, maxCondition = 60 } } } },
+        { name = "two ingredients", request = { ingredients = {
+            { identifiers = { "steel" }, amount = 3 }, { identifiers = { "copper", "steel" }, amount = 9 } } } },
+        { name = "too many", code = "insufficient", request = { ingredients = { { identifiers = { "wrench" }, amount = 3 } } } },
+        { name = "nothing", code = "invalid_request", request = { ingredients = {} } },
+        { name = "a parked key", code = "insufficient", parked = "copper",
+          request = { ingredients = { { identifiers = { "copper" }, amount = 1 } } } },
+    }
+    for _, case in ipairs(requests) do
+        it("is what a consume plan runs: " .. case.name, function()
+            local store, events, _, unknown = newStore()
+            if case.parked then
+                unknown[case.parked] = true
+                store:refreshKnownIdentifiers()
+            end
+            local before = inspect.dumpStore(store)
+            local eventCount = #events
+            local planned = consumeMod.planConsume(store, "main", case.request)
+            assert.are.equal(before, inspect.dumpStore(store))
+            assert.are.equal(eventCount, #events)
+            local done = consumeMod.consume(store, "main", "spec", case.request)
+            assert.are.equal(case.code == nil, planned.ok, planned.message)
+            assert.are.equal(planned.ok, done.ok)
+            if planned.ok then
+                assert.are.same(planned.value, done.value.plan)
+            else
+                assert.are.equal(case.code, planned.code)
+                assert.are.equal(planned.code, done.code)
+            end
         end)
     end
 
