@@ -17,7 +17,7 @@ import { isWellFormedIdentifier, MAX_QUALITY, plainRecordOf } from "./entries";
 import type { DatabaseStore, StoreReader } from "./store";
 import type { Transaction } from "./transaction";
 import type { Database } from "./database";
-import type { CommitValue, TakenUnits } from "./events";
+import type { CommitValue, TakenUnits } from "./mutationEvents";
 
 /** Which units go first: best (highest condition, then quality), worst, or oldest exact entries. */
 export type ConsumePreference = "best" | "worst" | "oldest";

@@ -11,7 +11,7 @@
  */
 import type { ItemKey } from "./keys";
 import { keyIdentifier } from "./keys";
-import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
+import type { DatabaseSnapshot, ExactEntry } from "./snapshotTypes";
 import { keyOfEntry } from "./entries";
 
 export type IdentifierCheck = (this: void, identifier: string) => boolean;

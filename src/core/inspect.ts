@@ -4,7 +4,7 @@
  * and after a refused operation to prove that nothing changed.
  */
 import type { ItemRecord } from "./record";
-import type { DatabaseSnapshot } from "./snapshot";
+import type { DatabaseSnapshot } from "./snapshotTypes";
 import type { Database } from "./database";
 import type { StoreReader } from "./store";
 

@@ -5,7 +5,7 @@
  * life of the table, even across rebuilds and rollbacks.
  */
 import type { ItemKey } from "./keys";
-import type { ExactEntry } from "./snapshot";
+import type { ExactEntry } from "./snapshotTypes";
 
 export interface LeaseHandle {
     readonly id: number;

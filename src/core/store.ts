@@ -13,14 +13,14 @@ import { MutableDatabase } from "./database";
 import type { Database, IdentifierCheck } from "./database";
 import { LeaseHandle, LeaseTable } from "./lease";
 import type { Lease } from "./lease";
-import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./events";
+import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./mutationEvents";
 import { DatabaseLimits, Transaction, TransactionHost } from "./transaction";
-import type { DatabaseSnapshot } from "./snapshot";
-import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshots";
-import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./lifecycle";
-import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, InertAnchor, LifecycleStore, RebuildReport } from "./lifecycle";
+import type { DatabaseSnapshot } from "./snapshotTypes";
+import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshotConvert";
+import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./rounds";
+import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, InertAnchor, LifecycleStore, RebuildReport } from "./rounds";
 
-export type { InertAnchor } from "./lifecycle";
+export type { InertAnchor } from "./rounds";
 
 export interface StoreOptions {
     /** Is this prefab identifier loaded? Keys of unknown identifiers are parked. Default: all known. */
@@ -111,7 +111,7 @@ export class DatabaseStore implements StoreReader {
     private readonly limitsOf: (this: void, dbId: string) => DatabaseLimits;
     /** What a Transaction reaches: lookups, the lease table, limits and the event queue. */
     private readonly txHost: TransactionHost;
-    /** What core/lifecycle.ts reaches: building, installing and the inert cores. */
+    /** What core/rounds.ts reaches: building, installing and the inert cores. */
     private readonly lifecycle: LifecycleStore;
 
     constructor(private readonly options: StoreOptions = {}) {
@@ -406,7 +406,7 @@ export class DatabaseStore implements StoreReader {
         return snapshotOf(db, this.leases.openOf(db.id), commitSerial ?? db.commitSerial);
     }
 
-    /** Round start: Committed and Working from the cores of the loaded submarine (see lifecycle.ts). */
+    /** Round start: Committed and Working from the cores of the loaded submarine (see rounds.ts). */
     rebuild(anchors: readonly AnchorBlob[]): RebuildReport {
         return rebuildFromAnchors(this.lifecycle, anchors);
     }
@@ -431,7 +431,7 @@ export class DatabaseStore implements StoreReader {
         return captureVolatile(this.lifecycle);
     }
 
-    /** A core placed mid-round (see lifecycle.ts attachAnchor for the rules). */
+    /** A core placed mid-round (see rounds.ts attachAnchor for the rules). */
     attachAnchor(anchor: AnchorBlob): AttachReport {
         return attachAnchor(this.lifecycle, anchor);
     }

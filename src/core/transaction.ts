@@ -15,13 +15,13 @@ import type { ItemKey } from "./keys";
 import { keyIdentifier } from "./keys";
 import type { ItemRecord } from "./record";
 import { isPlainRecord } from "./record";
-import type { ExactEntry } from "./snapshot";
+import type { ExactEntry } from "./snapshotTypes";
 import { ok, refuse, Refused, Result } from "./result";
 import { formatAmount, isPositiveAmount } from "./amount";
 import { checkRecord, isWellFormedKey, keyOfEntry, keyOfRecord, plainRecordOf } from "./entries";
 import type { MutableDatabase } from "./database";
 import type { Lease, LeaseTable } from "./lease";
-import type { CommitValue, KeyChange, MutationEvent, TakenUnits } from "./events";
+import type { CommitValue, KeyChange, MutationEvent, TakenUnits } from "./mutationEvents";
 
 /** Exact entries are created one per unit; a single step may not create more than this. */
 export const MAX_EXACT_PER_STEP = 4096;
@@ -111,7 +111,7 @@ export class Transaction {
      * The inserts finish a move accepted while the database had a core (an item queued for
      * removal): they are stored even if its last core was removed since. The item is already
      * leaving the world; the database keeps the units, and with no core a save or a Lua stop
-     * writes them to a backup file (lifecycle.ts).
+     * writes them to a backup file (rounds.ts).
      */
     completesAccepted(): this {
         this.acceptedWithCore = true;

@@ -12,8 +12,8 @@ import type { Database } from "./database";
 import type { StoreReader } from "./store";
 import { isPositiveAmount } from "./amount";
 import { keyOfEntry } from "./entries";
-import { readBlob } from "./lifecycle";
-import { sameSnapshot } from "./snapshots";
+import { readBlob } from "./rounds";
+import { sameSnapshot } from "./snapshotConvert";
 
 export type FindingKind =
     | "unknown_database"

@@ -10,7 +10,7 @@
  */
 import type { ItemKey } from "./keys";
 import { normalizeDatabaseId } from "./keys";
-import type { MutationEvent } from "./events";
+import type { MutationEvent } from "./mutationEvents";
 import type { StoreReader } from "./store";
 
 export type WatchFn = (this: void, event: MutationEvent) => void;

@@ -139,7 +139,7 @@ const COMMANDS: { [name: string]: Command } = {
         changesData: false,
         run: (s, args, out) => {
             for (const id of dbList(s, args[0])) {
-                // A database whose last core was removed is kept in memory (lifecycle.ts
+                // A database whose last core was removed is kept in memory (core/rounds.ts
                 // captureOrphans): it is backed up from there, so the host can keep a copy too.
                 let captured: { blob: string } | undefined = s.store.captureOne(id);
                 if (captured === undefined) {

@@ -12,7 +12,7 @@
  */
 import type { StoreReader } from "../../core/store";
 import type { Database } from "../../core/database";
-import type { MutationEvent } from "../../core/events";
+import type { MutationEvent } from "../../core/mutationEvents";
 import { ItemKey, keyIdentifier, keyQuality } from "../../core/keys";
 import { containsText } from "../shared/fieldText";
 import {

@@ -5,7 +5,7 @@
 import { normalizeDatabaseId } from "./keys";
 import type { ItemKey } from "./keys";
 import type { ItemRecord } from "./record";
-import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
+import type { DatabaseSnapshot, ExactEntry } from "./snapshotTypes";
 import { ok, refuse, Result } from "./result";
 import { isPositiveAmount } from "./amount";
 import { checkRecord, isWellFormedKey } from "./entries";

@@ -13,12 +13,12 @@
  * core id. Losing cores are reported and stay inert: nothing reads or writes them.
  */
 import { normalizeDatabaseId } from "./keys";
-import type { DatabaseSnapshot } from "./snapshot";
+import type { DatabaseSnapshot } from "./snapshotTypes";
 import type { Result } from "./result";
 import { decodeSnapshot, encodeSnapshot } from "./codec";
 import type { DecodedBlob } from "./codec";
 import type { MutableDatabase } from "./database";
-import { emptySnapshot, sameSnapshot } from "./snapshots";
+import { emptySnapshot, sameSnapshot } from "./snapshotConvert";
 
 /** A core that claims a database another core already anchors: it stays inert until a rebuild. */
 export interface InertAnchor {
