@@ -12,7 +12,7 @@ import { ok, refuse, Result } from "./result";
 import { MutableDatabase } from "./database";
 import type { Database, IdentifierCheck } from "./database";
 import { LeaseHandle, LeaseTable } from "./lease";
-import type { Lease } from "./lease";
+import type { LeaseView } from "./lease";
 import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./mutationEvents";
 import { DatabaseLimits, Transaction, TransactionHost } from "./transaction";
 import type { DatabaseSnapshot } from "./snapshotTypes";
@@ -57,7 +57,6 @@ export interface StoreReader {
     /** Units of `key` a taker can have from database `dbId` (0 for an unknown database). */
     amount(dbId: string, key: ItemKey): number;
     limitsFor(dbId: string): DatabaseLimits;
-    isKnownIdentifier(identifier: string): boolean;
     /** Databases that have no Database Core: their units cannot be saved. */
     unanchoredDatabases(): { id: string; units: number }[];
     /** Cores that lost a conflict and stay inert, sorted by anchor id. */
@@ -65,9 +64,9 @@ export interface StoreReader {
     /** The database whose core is `anchorId`, if any. */
     databaseOfAnchor(anchorId: number): Database | undefined;
     /** The open lease `leaseId` (read it, do not change it), if any. */
-    lease(leaseId: number): Lease | undefined;
+    lease(leaseId: number): LeaseView | undefined;
     /** Open leases of a database, sorted by id. */
-    leasesOf(dbId: string): Lease[];
+    leasesOf(dbId: string): LeaseView[];
     /** Working + open leases of a database as a snapshot with the given commit serial. */
     snapshotFor(dbId: string, commitSerial?: number): DatabaseSnapshot | undefined;
     /** How many listener calls failed so far. */
@@ -100,7 +99,7 @@ function errorText(err: unknown): string {
 }
 
 export class DatabaseStore implements StoreReader {
-    readonly leases = new LeaseTable();
+    private readonly leases = new LeaseTable();
     private readonly databases = new LuaMap<string, MutableDatabase>();
     private readonly inert = new LuaMap<number, InertAnchor>();
     private subscriptions: Subscription[] = [];
@@ -180,10 +179,6 @@ export class DatabaseStore implements StoreReader {
         return this.limitsOf(dbId);
     }
 
-    isKnownIdentifier(identifier: string): boolean {
-        return this.knownCheck(identifier);
-    }
-
     /** Databases that have no Database Core: their units cannot be saved. */
     unanchoredDatabases(): { id: string; units: number }[] {
         const list: { id: string; units: number }[] = [];
@@ -256,12 +251,12 @@ export class DatabaseStore implements StoreReader {
     }
 
     /** The open lease `leaseId` (read it, do not change it), if any. */
-    lease(leaseId: number): Lease | undefined {
+    lease(leaseId: number): LeaseView | undefined {
         return this.leases.get(leaseId);
     }
 
     /** Open leases of a database, sorted by id. */
-    leasesOf(dbId: string): Lease[] {
+    leasesOf(dbId: string): LeaseView[] {
         return this.leases.openOf(normalizeDatabaseId(dbId));
     }
 
