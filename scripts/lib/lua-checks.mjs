@@ -582,7 +582,7 @@ export function checkPatchArgs(source, file) {
  */
 export const GROWTH_ALLOWLIST = [
     // The cores of one database id on the loaded submarine: one, or a few in a conflict.
-    { module: "core.lifecycle", text: "group" },
+    { module: "core.rounds", text: "group" },
     // The 33 control characters, built once.
     { module: "features.shared.fieldText", text: "controlChars" },
     // Control characters removed from a text field's text, which is cut to 256 characters first.

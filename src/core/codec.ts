@@ -26,7 +26,7 @@
 import { ok, refuse, type Refused, type RefusalCode, type Result } from "./result";
 import type { ItemKey } from "./keys";
 import type { ContainedRecord, ItemRecord } from "./record";
-import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
+import type { DatabaseSnapshot, ExactEntry } from "./snapshotTypes";
 import { CHECKSUM_DIGITS, checksumOf } from "./checksum";
 import { decodeSchema1, schema1Checksum, SCHEMA1_HEADER } from "./migrate";
 import {

@@ -2,6 +2,8 @@
  * The one consume path of every automatic taker (restockers, fabricators, other mods): a request
  * of one or more ingredients is planned against the database, then taken all or nothing in ONE
  * transaction. Leased units are never candidates (they are not in Working), parked keys neither.
+ * A plan (planConsume) and a consume build that transaction the same way (prepareConsume); the
+ * plan simulates it and the consume commits it, so a plan and its execution cannot disagree.
  *
  * Cost: only the candidate keys (acceptable identifiers x qualities) and their exact ids are
  * looked at; nothing scans the whole database.
@@ -12,9 +14,10 @@ import type { ItemRecord } from "./record";
 import { ok, refuse, Result } from "./result";
 import { formatAmount, isPositiveAmount } from "./amount";
 import { isWellFormedIdentifier, MAX_QUALITY, plainRecordOf } from "./entries";
-import type { DatabaseStore } from "./store";
+import type { DatabaseStore, StoreReader } from "./store";
+import type { Transaction } from "./transaction";
 import type { Database } from "./database";
-import type { CommitValue, TakenUnits } from "./events";
+import type { CommitValue, TakenUnits } from "./mutationEvents";
 
 /** Which units go first: best (highest condition, then quality), worst, or oldest exact entries. */
 export type ConsumePreference = "best" | "worst" | "oldest";
@@ -234,11 +237,8 @@ function orderFor(prefer: ConsumePreference): (this: void, a: Candidate, b: Cand
     };
 }
 
-/**
- * Plans `request` against database `dbId` without changing anything. Every ingredient must be
- * covered in full or the whole plan is refused ("insufficient", naming the first short one).
- */
-export function planConsume(store: DatabaseStore, dbId: string, request: ConsumeRequest, resolver?: TagResolver): Result<ConsumePlan> {
+/** Picks the units for `request` (every ingredient in full, or a refusal); changes nothing. */
+function pickConsume(store: StoreReader, dbId: string, request: ConsumeRequest, resolver: TagResolver | undefined): Result<ConsumePlan> {
     const db = store.database(dbId);
     if (db === undefined) return refuse("unknown_database", string.format("there is no database '%s'", dbId));
     if (db.readOnlyReason !== undefined) return refuse("read_only", string.format("database '%s' is read-only: %s", db.id, db.readOnlyReason));
@@ -301,20 +301,16 @@ export function planConsume(store: DatabaseStore, dbId: string, request: Consume
     return ok({ dbId: db.id, picks, units: total });
 }
 
-/**
- * Plans and takes `request` in one transaction, all or nothing. With `intoLease` the units move
- * into that open lease instead (the caller spawns them and consumes each one from the lease when
- * it is placed, so a save in between holds them exactly once).
- */
-export function consume(
+/** The picks for `request` and the one transaction that takes them (or leases them out). */
+function prepareConsume(
     store: DatabaseStore,
     dbId: string,
     source: string,
     request: ConsumeRequest,
-    resolver?: TagResolver,
-    intoLease?: number,
-): Result<ConsumeResult> {
-    const planned = planConsume(store, dbId, request, resolver);
+    resolver: TagResolver | undefined,
+    intoLease: number | undefined,
+): Result<{ readonly plan: ConsumePlan; readonly tx: Transaction }> {
+    const planned = pickConsume(store, dbId, request, resolver);
     if (!planned.ok) return planned;
     const plan = planned.value;
     const tx = store.transaction(plan.dbId, source);
@@ -328,6 +324,38 @@ export function consume(
             tx.take(pick.key, pick.count);
         }
     }
+    return ok({ plan, tx });
+}
+
+/**
+ * Plans `request` against database `dbId` without changing anything: the transaction consume
+ * would commit, simulated. Every ingredient must be covered in full or the whole plan is refused
+ * ("insufficient", naming the first short one), and so is a plan its transaction would refuse.
+ */
+export function planConsume(store: DatabaseStore, dbId: string, request: ConsumeRequest, resolver?: TagResolver): Result<ConsumePlan> {
+    const prepared = prepareConsume(store, dbId, "plan", request, resolver, undefined);
+    if (!prepared.ok) return prepared;
+    const simulated = prepared.value.tx.simulate();
+    if (!simulated.ok) return simulated;
+    return ok(prepared.value.plan);
+}
+
+/**
+ * Plans and takes `request` in one transaction, all or nothing. With `intoLease` the units move
+ * into that open lease instead (the caller spawns them and consumes each one from the lease when
+ * it is placed, so a save in between holds them exactly once).
+ */
+export function consume(
+    store: DatabaseStore,
+    dbId: string,
+    source: string,
+    request: ConsumeRequest,
+    resolver?: TagResolver,
+    intoLease?: number,
+): Result<ConsumeResult> {
+    const prepared = prepareConsume(store, dbId, source, request, resolver, intoLease);
+    if (!prepared.ok) return prepared;
+    const { plan, tx } = prepared.value;
     const committed = tx.commit();
     if (!committed.ok) return committed;
     return ok({ plan, commit: committed.value, taken: committed.value.taken });
@@ -337,7 +365,7 @@ export function consume(
  * Units of database `dbId` that would satisfy `ingredient` (its amount is ignored), counted up to
  * `cap`. Lets a taker that accepts less (a restocker) ask for what is there instead of failing.
  */
-export function countAvailable(store: DatabaseStore, dbId: string, ingredient: Ingredient, resolver: TagResolver | undefined, cap: number): number {
+export function countAvailable(store: StoreReader, dbId: string, ingredient: Ingredient, resolver: TagResolver | undefined, cap: number): number {
     const db = store.database(dbId);
     if (db === undefined || db.readOnlyReason !== undefined) return 0;
     const checked = checkIngredient({ ...ingredient, amount: 1 }, 1, resolver);

@@ -4,17 +4,66 @@
  * Units leased to terminals have left Working but still belong to the database: they are counted
  * here per key (for limits and conservation) while the leases themselves live in the LeaseTable.
  *
- * The mutators at the bottom are for Transaction and the lifecycle code only: everything else
- * changes a database through a transaction so that limits, events and versions stay right.
+ * Two types: `Database` (DatabaseView) is what the store hands out, queries only; the class
+ * `MutableDatabase` adds the mutators and is seen only by Transaction, the store and the
+ * lifecycle (they reach it through TransactionHost and LifecycleStore), so everything else can
+ * change a database only through a transaction and limits, events and versions stay right.
  */
 import type { ItemKey } from "./keys";
 import { keyIdentifier } from "./keys";
-import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
+import type { DatabaseSnapshot, ExactEntry } from "./snapshotTypes";
 import { keyOfEntry } from "./entries";
 
 export type IdentifierCheck = (this: void, identifier: string) => boolean;
 
-export class Database {
+/** One database as features, the host and the API see it: read-only, queries only. */
+export interface DatabaseView {
+    readonly id: string;
+    readonly version: number;
+    readonly commitSerial: number;
+    readonly nextExactId: number;
+    /** Set when the database cannot be trusted (unreadable blob): every mutation is refused. */
+    readonly readOnlyReason: string | undefined;
+    /** The Database Core that persists this database; undefined when it has none. */
+    readonly anchorId: number | undefined;
+    /** The core it had before that core was removed mid-round (it may come back). */
+    readonly lastAnchorId: number | undefined;
+    /** The last saved state (what a rollback returns to). */
+    readonly committed: DatabaseSnapshot | undefined;
+    /** A capture that waits for the save to be confirmed. */
+    readonly pending: { readonly snapshot: DatabaseSnapshot; readonly blob: string } | undefined;
+    /** The blob of a capture whose save did not complete. */
+    readonly unsavedBlob: string | undefined;
+    /** The unreadable blob of a read-only database, kept untouched. */
+    readonly keptBlob: string | undefined;
+
+    amount(key: ItemKey): number;
+    workingOf(key: ItemKey): number;
+    aggregatedOf(key: ItemKey): number;
+    exactCountOf(key: ItemKey): number;
+    leasedOf(key: ItemKey): number;
+    heldOf(key: ItemKey): number;
+    exactEntry(id: number): ExactEntry | undefined;
+    leaseHolding(id: number): number | undefined;
+    exactIdsOf(key: ItemKey): number[];
+    isParked(key: ItemKey): boolean;
+    unitTotal(): number;
+    leasedTotal(): number;
+    heldTotal(): number;
+    keyCount(): number;
+    parkedKeyCount(): number;
+    offeredKeys(): ItemKey[];
+    parkedKeyList(): ItemKey[];
+    heldKeyList(): ItemKey[];
+    aggregatedList(): [ItemKey, number][];
+    exactList(): ExactEntry[];
+}
+
+/** The name everything outside the core's write path uses: the read-only view. */
+export type Database = DatabaseView;
+
+/** The database with its mutators: for Transaction, the store and the lifecycle only. */
+export class MutableDatabase implements DatabaseView {
     version = 0;
     commitSerial = 0;
     nextExactId = 1;

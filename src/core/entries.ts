@@ -4,7 +4,7 @@
  */
 import { ItemKey, keyIdentifier, keyQuality, makeKey } from "./keys";
 import type { ItemRecord } from "./record";
-import type { ExactEntry } from "./snapshot";
+import type { ExactEntry } from "./snapshotTypes";
 import { ok, refuse, Result } from "./result";
 
 /** Qualities above this are not a game value; refusing them keeps keys short and formatting safe. */

@@ -4,9 +4,9 @@
  * and after a refused operation to prove that nothing changed.
  */
 import type { ItemRecord } from "./record";
-import type { DatabaseSnapshot } from "./snapshot";
+import type { DatabaseSnapshot } from "./snapshotTypes";
 import type { Database } from "./database";
-import type { DatabaseStore } from "./store";
+import type { StoreReader } from "./store";
 
 function describeRecord(r: ItemRecord): string {
     const parts = [
@@ -35,7 +35,7 @@ export function describeSnapshot(s: DatabaseSnapshot): string {
     return table.concat(lines, "\n");
 }
 
-function describeDatabase(store: DatabaseStore, db: Database): string {
+function describeDatabase(store: StoreReader, db: Database): string {
     const lines: string[] = [];
     let nLines = 0;
     lines[nLines] = string.format(
@@ -66,12 +66,12 @@ function describeDatabase(store: DatabaseStore, db: Database): string {
     return table.concat(lines, "\n");
 }
 
-export function dumpDatabase(store: DatabaseStore, dbId: string): string {
+export function dumpDatabase(store: StoreReader, dbId: string): string {
     const db = store.database(dbId);
     return db === undefined ? "no database " + dbId : describeDatabase(store, db);
 }
 
-export function dumpStore(store: DatabaseStore): string {
+export function dumpStore(store: StoreReader): string {
     const parts: string[] = [];
     let nParts = 0;
     for (const id of store.databaseIds()) { parts[nParts] = describeDatabase(store, store.database(id)!); nParts++; }

@@ -5,14 +5,29 @@
  * life of the table, even across rebuilds and rollbacks.
  */
 import type { ItemKey } from "./keys";
-import type { ExactEntry } from "./snapshot";
+import type { ExactEntry } from "./snapshotTypes";
 
 export interface LeaseHandle {
     readonly id: number;
     readonly epoch: number;
 }
 
-export class Lease {
+/** A lease as the store hands it out: read it, do not change it (transactions move units). */
+export interface LeaseView {
+    readonly id: number;
+    readonly dbId: string;
+    readonly owner: string;
+    readonly epoch: number;
+    readonly open: boolean;
+    readonly units: number;
+    readonly counts: ReadonlyLuaMap<ItemKey, number>;
+    readonly exact: ReadonlyLuaMap<number, ExactEntry>;
+    countOf(key: ItemKey): number;
+    countList(): [ItemKey, number][];
+    exactList(): ExactEntry[];
+}
+
+export class Lease implements LeaseView {
     epoch = 1;
     open = true;
     readonly counts = new LuaMap<ItemKey, number>();

@@ -22,7 +22,7 @@
 
 import { ok, refuse, type Result } from "./result";
 import type { ItemKey } from "./keys";
-import type { DatabaseSnapshot } from "./snapshot";
+import type { DatabaseSnapshot } from "./snapshotTypes";
 import { simpleChecksumOf } from "./checksum";
 import { hasUnitEscape, parseWhole, runtimeUnicode, unescapeText } from "./text";
 

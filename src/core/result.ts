@@ -24,7 +24,7 @@ export type RefusalCode =
     | "pending" | "gone" | "no_core" | "device" | "illegitimate" | "contained" | "full" | "full_keys"
     // Spawning units out of the database (host/spawner, host/transfer, host/savePhases).
     | "unknown_prefab" | "saving"
-    // Decoding a saved blob (core/codec CodecRefusal, core/migrate, core/snapshots); "empty" and
+    // Decoding a saved blob (core/codec CodecRefusal, core/migrate, core/snapshotConvert); "empty" and
     // "internal" above are used here too.
     | "schema" | "truncated" | "charset" | "checksum" | "format" | "number" | "text" | "duplicate"
     | "id-range" | "trailing" | "bad_snapshot"

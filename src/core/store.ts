@@ -9,15 +9,18 @@
  */
 import { ItemKey, normalizeDatabaseId } from "./keys";
 import { ok, refuse, Result } from "./result";
-import { Database, IdentifierCheck } from "./database";
+import { MutableDatabase } from "./database";
+import type { Database, IdentifierCheck } from "./database";
 import { LeaseHandle, LeaseTable } from "./lease";
-import type { Lease } from "./lease";
-import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./events";
+import type { LeaseView } from "./lease";
+import type { CommitValue, KeyChange, MutationEvent, MutationListener } from "./mutationEvents";
 import { DatabaseLimits, Transaction, TransactionHost } from "./transaction";
-import type { DatabaseSnapshot } from "./snapshot";
-import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshots";
-import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./lifecycle";
-import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, RebuildReport } from "./lifecycle";
+import type { DatabaseSnapshot } from "./snapshotTypes";
+import { checkSnapshot, databaseFromSnapshot, snapshotOf } from "./snapshotConvert";
+import { attachAnchor, captureAll, captureDatabase, captureOrphans, captureVolatile, rebuildFromAnchors } from "./rounds";
+import type { AnchorBlob, AttachReport, CapturedBlob, CapturedOrphan, InertAnchor, LifecycleStore, RebuildReport } from "./rounds";
+
+export type { InertAnchor } from "./rounds";
 
 export interface StoreOptions {
     /** Is this prefab identifier loaded? Keys of unknown identifiers are parked. Default: all known. */
@@ -41,11 +44,36 @@ export interface DetachReport {
     readonly units: number;
 }
 
-/** A core that claims a database another core already anchors: it stays inert until a rebuild. */
-export interface InertAnchor {
-    readonly anchorId: number;
-    readonly dbId: string;
-    readonly reason: string;
+/**
+ * The store as features, the host and the API see it where they only read: lookups, leases to
+ * look at, and events to follow. Every change goes through DatabaseStore.transaction (or the
+ * lease and lifecycle calls built on it).
+ */
+export interface StoreReader {
+    /** The database with this id (any spelling), read-only. */
+    database(dbId: string): Database | undefined;
+    /** Ids of every database, sorted. */
+    databaseIds(): string[];
+    /** Units of `key` a taker can have from database `dbId` (0 for an unknown database). */
+    amount(dbId: string, key: ItemKey): number;
+    limitsFor(dbId: string): DatabaseLimits;
+    /** Databases that have no Database Core: their units cannot be saved. */
+    unanchoredDatabases(): { id: string; units: number }[];
+    /** Cores that lost a conflict and stay inert, sorted by anchor id. */
+    inertAnchors(): InertAnchor[];
+    /** The database whose core is `anchorId`, if any. */
+    databaseOfAnchor(anchorId: number): Database | undefined;
+    /** The open lease `leaseId` (read it, do not change it), if any. */
+    lease(leaseId: number): LeaseView | undefined;
+    /** Open leases of a database, sorted by id. */
+    leasesOf(dbId: string): LeaseView[];
+    /** Working + open leases of a database as a snapshot with the given commit serial. */
+    snapshotFor(dbId: string, commitSerial?: number): DatabaseSnapshot | undefined;
+    /** How many listener calls failed so far. */
+    listenerFailures(): number;
+    /** Calls `listener` with every mutation event from now on; returns an unsubscribe function. */
+    subscribe(listener: MutationListener): () => void;
+    subscribe(id: string, listener: MutationListener): () => void;
 }
 
 interface Subscription {
@@ -70,9 +98,9 @@ function errorText(err: unknown): string {
     return "error of type " + type(err);
 }
 
-export class DatabaseStore implements TransactionHost {
-    readonly leases = new LeaseTable();
-    private readonly databases = new LuaMap<string, Database>();
+export class DatabaseStore implements StoreReader {
+    private readonly leases = new LeaseTable();
+    private readonly databases = new LuaMap<string, MutableDatabase>();
     private readonly inert = new LuaMap<number, InertAnchor>();
     private subscriptions: Subscription[] = [];
     private readonly queue: MutationEvent[] = [];
@@ -80,6 +108,10 @@ export class DatabaseStore implements TransactionHost {
     private failedDeliveries = 0;
     private readonly knownCheck: IdentifierCheck;
     private readonly limitsOf: (this: void, dbId: string) => DatabaseLimits;
+    /** What a Transaction reaches: lookups, the lease table, limits and the event queue. */
+    private readonly txHost: TransactionHost;
+    /** What core/rounds.ts reaches: building, installing and the inert cores. */
+    private readonly lifecycle: LifecycleStore;
 
     constructor(private readonly options: StoreOptions = {}) {
         // Host callbacks run in the middle of applying a transaction: they must never throw there.
@@ -97,6 +129,25 @@ export class DatabaseStore implements TransactionHost {
             this.report(string.format("limits('%s') failed: %s", dbId, success ? "no table returned" : errorText(answer)));
             return {};
         };
+        this.txHost = {
+            databaseFor: (dbId) => this.databases.get(dbId),
+            leases: this.leases,
+            limitsFor: (dbId) => this.limitsOf(dbId),
+            isKnownIdentifier: (identifier) => this.knownCheck(identifier),
+            publish: (event) => this.publish(event),
+        };
+        this.lifecycle = {
+            databaseIds: () => this.databaseIds(),
+            database: (dbId) => this.mutable(dbId),
+            databaseOfAnchor: (anchorId) => this.anchoredBy(anchorId),
+            buildDatabase: (snapshot, anchorId) => this.build(snapshot, anchorId),
+            buildUnreadable: (dbId, anchorId, blob, reason) => this.buildUnreadable(dbId, anchorId, blob, reason),
+            installAll: (databases, inert, source) => this.installAll(databases, inert, source),
+            installDatabase: (db, source) => this.replace(db, source),
+            addInertAnchor: (anchor) => this.inert.set(anchor.anchorId, anchor),
+            removeInertAnchor: (anchorId) => this.inert.delete(anchorId),
+            snapshotFor: (dbId, commitSerial) => this.snapshotFor(dbId, commitSerial),
+        };
     }
 
     // ---- queries ----
@@ -106,9 +157,9 @@ export class DatabaseStore implements TransactionHost {
         return this.databases.get(normalizeDatabaseId(dbId));
     }
 
-    /** TransactionHost: the lookup by an id that is already normalized. */
-    databaseFor(dbId: string): Database | undefined {
-        return this.databases.get(dbId);
+    /** The same lookup with the mutators: for the store and the lifecycle only. */
+    private mutable(dbId: string): MutableDatabase | undefined {
+        return this.databases.get(normalizeDatabaseId(dbId));
     }
 
     databaseIds(): string[] {
@@ -126,10 +177,6 @@ export class DatabaseStore implements TransactionHost {
 
     limitsFor(dbId: string): DatabaseLimits {
         return this.limitsOf(dbId);
-    }
-
-    isKnownIdentifier(identifier: string): boolean {
-        return this.knownCheck(identifier);
     }
 
     /** Databases that have no Database Core: their units cannot be saved. */
@@ -177,7 +224,7 @@ export class DatabaseStore implements TransactionHost {
 
     /** A unit of work on one database; nothing happens until commit(). */
     transaction(dbId: string, source: string): Transaction {
-        return new Transaction(this, normalizeDatabaseId(dbId), source);
+        return new Transaction(this.txHost, normalizeDatabaseId(dbId), source);
     }
 
     /** Opens a lease for a terminal page. Units move into it with transaction.leaseOut. */
@@ -204,12 +251,12 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /** The open lease `leaseId` (read it, do not change it), if any. */
-    lease(leaseId: number): Lease | undefined {
+    lease(leaseId: number): LeaseView | undefined {
         return this.leases.get(leaseId);
     }
 
     /** Open leases of a database, sorted by id. */
-    leasesOf(dbId: string): Lease[] {
+    leasesOf(dbId: string): LeaseView[] {
         return this.leases.openOf(normalizeDatabaseId(dbId));
     }
 
@@ -248,8 +295,8 @@ export class DatabaseStore implements TransactionHost {
         return this.failedDeliveries;
     }
 
-    /** TransactionHost: delivers an event to every subscriber, in order, after the current one. */
-    publish(event: MutationEvent): void {
+    /** Delivers an event to every subscriber, in order, after the current one. */
+    private publish(event: MutationEvent): void {
         this.queue.push(event);
         if (this.delivering) return;
         this.delivering = true;
@@ -278,8 +325,18 @@ export class DatabaseStore implements TransactionHost {
 
     // ---- lifecycle ----
 
-    /** A database built from `snapshot` (Committed and Working), not installed yet. */
-    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<Database> {
+    /**
+     * A database built from `snapshot` (Working, and Committed unless `keep` names another last
+     * save, a restore keeping the one of the database it replaces), not installed yet: hand it to
+     * installDatabase.
+     */
+    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined, keep?: { readonly committed: DatabaseSnapshot | undefined }): Result<Database> {
+        const built = this.build(snapshot, anchorId);
+        if (built.ok && keep !== undefined) built.value.committed = keep.committed;
+        return built;
+    }
+
+    private build(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<MutableDatabase> {
         const checked = checkSnapshot(snapshot);
         if (!checked.ok) return checked;
         const db = databaseFromSnapshot(snapshot, this.knownCheck);
@@ -289,8 +346,8 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /** A read-only database that keeps `blob` untouched because it could not be read; not installed yet. */
-    buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): Database {
-        const db = new Database(normalizeDatabaseId(dbId), this.knownCheck);
+    private buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): MutableDatabase {
+        const db = new MutableDatabase(normalizeDatabaseId(dbId), this.knownCheck);
         db.anchorId = anchorId;
         db.readOnlyReason = reason;
         db.keptBlob = blob;
@@ -301,8 +358,8 @@ export class DatabaseStore implements TransactionHost {
      * Replaces every database, lease and inert core at once (a rebuild). Each database id that
      * existed before or exists now gets one reset event.
      */
-    installAll(databases: readonly Database[], inert: readonly InertAnchor[], source: string): void {
-        const old = new LuaMap<string, Database>();
+    private installAll(databases: readonly MutableDatabase[], inert: readonly InertAnchor[], source: string): void {
+        const old = new LuaMap<string, MutableDatabase>();
         const ids: string[] = [];
         let nIds = 0;
         for (const id of this.databaseIds()) {
@@ -322,27 +379,19 @@ export class DatabaseStore implements TransactionHost {
         for (const id of ids) this.announceReset(id, old.get(id), this.databases.get(id), source);
     }
 
-    /** Installs one database in place of the one with its id (its leases are dropped). */
+    /** Installs a database made by buildDatabase in place of the one with its id (its leases are dropped). */
     installDatabase(db: Database, source: string): void {
-        this.replace(db, source);
+        // Only buildDatabase makes databases, and it makes them mutable; the view type it returns
+        // keeps the mutators away from the caller in between.
+        this.replace(db as MutableDatabase, source);
     }
 
     /** Makes a database refuse every mutation (for example when its backup could not be written). */
     setReadOnly(dbId: string, reason: string): boolean {
-        const db = this.database(dbId);
+        const db = this.mutable(dbId);
         if (db === undefined) return false;
         db.readOnlyReason = reason;
         return true;
-    }
-
-    /** Records a core that lost a conflict; it stays inert (never read, never written). */
-    addInertAnchor(anchor: InertAnchor): void {
-        this.inert.set(anchor.anchorId, anchor);
-    }
-
-    /** Forgets an inert core (it was removed, or it now holds its database). */
-    removeInertAnchor(anchorId: number): void {
-        this.inert.delete(anchorId);
     }
 
     /** Working + open leases of a database as a snapshot with the given commit serial. */
@@ -352,34 +401,34 @@ export class DatabaseStore implements TransactionHost {
         return snapshotOf(db, this.leases.openOf(db.id), commitSerial ?? db.commitSerial);
     }
 
-    /** Round start: Committed and Working from the cores of the loaded submarine (see lifecycle.ts). */
+    /** Round start: Committed and Working from the cores of the loaded submarine (see rounds.ts). */
     rebuild(anchors: readonly AnchorBlob[]): RebuildReport {
-        return rebuildFromAnchors(this, anchors);
+        return rebuildFromAnchors(this.lifecycle, anchors);
     }
 
     /** Save capture: the blob for every anchored, writable database, remembered as pending. */
     capture(): CapturedBlob[] {
-        return captureAll(this);
+        return captureAll(this.lifecycle);
     }
 
     /** Capture of one database (write-through mode), remembered as pending. */
     captureOne(dbId: string): CapturedBlob | undefined {
-        return captureDatabase(this, dbId);
+        return captureDatabase(this.lifecycle, dbId);
     }
 
     /** Databases that lost their last core: encoded for a backup file, not pending, not a commit. */
     captureOrphans(): CapturedOrphan[] {
-        return captureOrphans(this);
+        return captureOrphans(this.lifecycle);
     }
 
     /** Live state for the cores when Lua stops; not pending, not a commit. */
     captureVolatile(): CapturedBlob[] {
-        return captureVolatile(this);
+        return captureVolatile(this.lifecycle);
     }
 
-    /** A core placed mid-round (see lifecycle.ts attachAnchor for the rules). */
+    /** A core placed mid-round (see rounds.ts attachAnchor for the rules). */
     attachAnchor(anchor: AnchorBlob): AttachReport {
-        return attachAnchor(this, anchor);
+        return attachAnchor(this.lifecycle, anchor);
     }
 
     /** Save confirmed: Committed <- the pending capture, for every database that has one. */
@@ -463,7 +512,7 @@ export class DatabaseStore implements TransactionHost {
             this.inert.delete(anchorId);
             return undefined;
         }
-        const db = this.databaseOfAnchor(anchorId);
+        const db = this.anchoredBy(anchorId);
         if (db === undefined) return undefined;
         db.lastAnchorId = anchorId;
         let successor: InertAnchor | undefined;
@@ -484,6 +533,10 @@ export class DatabaseStore implements TransactionHost {
 
     /** The database whose core is `anchorId`, if any. O(databases). */
     databaseOfAnchor(anchorId: number): Database | undefined {
+        return this.anchoredBy(anchorId);
+    }
+
+    private anchoredBy(anchorId: number): MutableDatabase | undefined {
         for (const id of this.databaseIds()) {
             const db = this.databases.get(id)!;
             if (db.anchorId === anchorId) return db;
@@ -492,7 +545,7 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /** Swaps in `db`, dropping the leases of the one it replaces, and announces a reset. */
-    private replace(db: Database, source: string): void {
+    private replace(db: MutableDatabase, source: string): void {
         const old = this.databases.get(db.id);
         this.leases.dropDatabase(db.id, "replaced: " + source);
         this.databases.set(db.id, db);
@@ -508,7 +561,7 @@ export class DatabaseStore implements TransactionHost {
     }
 
     /** One reset event with every key whose offered amount differs between the two states. */
-    private announceReset(id: string, old: Database | undefined, now: Database | undefined, source: string): void {
+    private announceReset(id: string, old: MutableDatabase | undefined, now: MutableDatabase | undefined, source: string): void {
         const before = new LuaMap<ItemKey, number>();
         const keys: ItemKey[] = [];
         let nKeys = 0;

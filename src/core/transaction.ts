@@ -5,19 +5,23 @@
  * then applies the resulting effects, which cannot fail. A refused commit changes nothing and
  * emits nothing; an applied one bumps the version once and publishes one event.
  *
+ * simulate() runs the very same checks and simulation and stops before applying: it says what
+ * commit() would do now (the same refusal, or the same changes, taken units and created ids).
+ * A plan made with it and its execution are the same transaction, so they cannot disagree.
+ *
  * Cost: O(staged units and touched keys); nothing scans the whole database.
  */
 import type { ItemKey } from "./keys";
 import { keyIdentifier } from "./keys";
 import type { ItemRecord } from "./record";
 import { isPlainRecord } from "./record";
-import type { ExactEntry } from "./snapshot";
+import type { ExactEntry } from "./snapshotTypes";
 import { ok, refuse, Refused, Result } from "./result";
 import { formatAmount, isPositiveAmount } from "./amount";
 import { checkRecord, isWellFormedKey, keyOfEntry, keyOfRecord, plainRecordOf } from "./entries";
-import type { Database } from "./database";
+import type { MutableDatabase } from "./database";
 import type { Lease, LeaseTable } from "./lease";
-import type { CommitValue, KeyChange, MutationEvent, TakenUnits } from "./events";
+import type { CommitValue, KeyChange, MutationEvent, TakenUnits } from "./mutationEvents";
 
 /** Exact entries are created one per unit; a single step may not create more than this. */
 export const MAX_EXACT_PER_STEP = 4096;
@@ -29,9 +33,23 @@ export interface DatabaseLimits {
     readonly maxKeys?: number;
 }
 
+/** What commit() would do, computed by simulate() without changing anything. */
+export interface SimulatedCommit {
+    /** Normalized database id. */
+    readonly db: string;
+    /** The version the database would have after the commit. */
+    readonly version: number;
+    /** Keys whose available amount would change, sorted by key (as in the MutationEvent). */
+    readonly changes: readonly KeyChange[];
+    /** What take/takeExact would remove, in the order they were staged. */
+    readonly taken: readonly TakenUnits[];
+    /** Exact ids insert would create, in the order they were staged. */
+    readonly created: readonly number[];
+}
+
 /** What a transaction needs from the store. */
 export interface TransactionHost {
-    databaseFor(dbId: string): Database | undefined;
+    databaseFor(dbId: string): MutableDatabase | undefined;
     readonly leases: LeaseTable;
     limitsFor(dbId: string): DatabaseLimits;
     isKnownIdentifier(identifier: string): boolean;
@@ -93,7 +111,7 @@ export class Transaction {
      * The inserts finish a move accepted while the database had a core (an item queued for
      * removal): they are stored even if its last core was removed since. The item is already
      * leaving the world; the database keeps the units, and with no core a save or a Lua stop
-     * writes them to a backup file (lifecycle.ts).
+     * writes them to a backup file (rounds.ts).
      */
     completesAccepted(): this {
         this.acceptedWithCore = true;
@@ -195,6 +213,25 @@ export class Transaction {
     commit(): Result<CommitValue> {
         if (this.finished) return refuse("finished", "this transaction was already committed or refused");
         this.finished = true;
+        const played = this.play();
+        if (!played.ok) return played;
+        return ok(played.value.apply(this.source, this.host));
+    }
+
+    /**
+     * What commit() would do now, with the same checks, without applying or publishing anything.
+     * The transaction stays open: commit() may follow (and gives this outcome if nothing else
+     * changed the database in between).
+     */
+    simulate(): Result<SimulatedCommit> {
+        if (this.finished) return refuse("finished", "this transaction was already committed or refused");
+        const played = this.play();
+        if (!played.ok) return played;
+        return ok(played.value.outcome());
+    }
+
+    /** Plays every staged step against the live state and checks limits; changes nothing. */
+    private play(): Result<Simulation> {
         if (this.stagingError !== undefined) return this.stagingError;
         if (this.staged === 0) return refuse("empty", "the transaction has nothing to do");
         const db = this.host.databaseFor(this.dbId);
@@ -211,7 +248,7 @@ export class Transaction {
         }
         const limited = sim.checkLimits(this.host.limitsFor(db.id));
         if (limited !== undefined) return limited;
-        return ok(sim.apply(this.source, this.host));
+        return ok(sim);
     }
 
     private fail(refusal: Refused): this {
@@ -261,6 +298,8 @@ class Simulation {
     private readonly leaseEpochs = new LuaMap<number, number>();
     private readonly heldDelta = new LuaMap<ItemKey, number>();
     private heldUnitDelta = 0;
+    /** Units of each key entering (+) or leaving (-) Working, for outcome(). */
+    private readonly workingDelta = new LuaMap<ItemKey, number>();
     private readonly amountBefore = new LuaMap<ItemKey, number>();
     // Arrays that grow with the staged steps, each with its counter (docs/architecture.md,
     // "Growing arrays").
@@ -275,7 +314,7 @@ class Simulation {
     private nextExactId: number;
 
     constructor(
-        private readonly db: Database,
+        private readonly db: MutableDatabase,
         private readonly host: TransactionHost,
         private readonly acceptedWithCore = false,
     ) {
@@ -613,6 +652,13 @@ class Simulation {
     private effect(e: Effect): void {
         this.effects[this.effectCount] = e;
         this.effectCount++;
+        if (e.e === "agg") this.addWorking(e.key, e.delta);
+        else if (e.e === "exactIn") this.addWorking(keyOfEntry(e.entry), 1);
+        else if (e.e === "exactOut") this.addWorking(keyOfEntry(this.exactEntries.get(e.id)!), -1);
+    }
+
+    private addWorking(key: ItemKey, delta: number): void {
+        this.workingDelta.set(key, (this.workingDelta.get(key) ?? 0) + delta);
     }
 
     private took(units: TakenUnits): void {
@@ -651,6 +697,28 @@ class Simulation {
             return refuse("key_limit", string.format("database '%s' holds at most %d kinds of item (%d after this change)", this.db.id, limits.maxKeys, keysAfter));
         }
         return undefined;
+    }
+
+    /**
+     * What apply() would report, computed from the overlay: the amount after is 0 for a key that
+     * is parked then (a key stays parked while held; a key that starts being held is parked when
+     * its identifier is not loaded, as Database.heldChanged decides).
+     */
+    outcome(): SimulatedCommit {
+        const db = this.db;
+        const changes: KeyChange[] = [];
+        let nChanges = 0;
+        for (const key of this.touched) {
+            const before = this.amountBefore.get(key)!;
+            const heldBefore = db.heldOf(key);
+            const heldAfter = heldBefore + (this.heldDelta.get(key) ?? 0);
+            let parked = false;
+            if (heldAfter > 0) parked = heldBefore > 0 ? db.isParked(key) : !this.host.isKnownIdentifier(keyIdentifier(key));
+            const after = parked ? 0 : db.workingOf(key) + (this.workingDelta.get(key) ?? 0);
+            if (before !== after) { changes[nChanges] = { key, before, after }; nChanges++; }
+        }
+        table.sort(changes, (a, b) => a.key < b.key);
+        return { db: db.id, version: db.version + 1, changes, taken: this.taken, created: this.created };
     }
 
     apply(source: string, host: TransactionHost): CommitValue {

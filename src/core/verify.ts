@@ -9,11 +9,11 @@
  */
 import type { ItemKey } from "./keys";
 import type { Database } from "./database";
-import type { DatabaseStore } from "./store";
+import type { StoreReader } from "./store";
 import { isPositiveAmount } from "./amount";
 import { keyOfEntry } from "./entries";
-import { readBlob } from "./lifecycle";
-import { sameSnapshot } from "./snapshots";
+import { readBlob } from "./rounds";
+import { sameSnapshot } from "./snapshotConvert";
 
 export type FindingKind =
     | "unknown_database"
@@ -69,7 +69,7 @@ class Recount {
  * Committed). `isLiveOwner`: whether a lease owner (a terminal) still exists.
  */
 export function verify(
-    store: DatabaseStore,
+    store: StoreReader,
     dbId: string,
     coreBlobs?: readonly CoreBlob[],
     isLiveOwner?: (this: void, owner: string) => boolean,
@@ -137,7 +137,7 @@ function checkExactId(db: Database, id: number, add: Add): void {
 }
 
 function checkLeases(
-    store: DatabaseStore,
+    store: StoreReader,
     db: Database,
     recount: Recount,
     add: Add,
@@ -224,7 +224,7 @@ function checkCommitted(db: Database, add: Add): void {
     }
 }
 
-function checkAnchors(store: DatabaseStore, db: Database, coreBlobs: readonly CoreBlob[] | undefined, add: Add): void {
+function checkAnchors(store: StoreReader, db: Database, coreBlobs: readonly CoreBlob[] | undefined, add: Add): void {
     if (db.anchorId === undefined) {
         add("no_anchor", string.format("database '%s' has no Database Core: its %d unit(s) cannot be saved", db.id, db.heldTotal()));
     } else if (coreBlobs !== undefined) {

@@ -10,8 +10,8 @@
  */
 import type { ItemKey } from "./keys";
 import { normalizeDatabaseId } from "./keys";
-import type { MutationEvent } from "./events";
-import type { DatabaseStore } from "./store";
+import type { MutationEvent } from "./mutationEvents";
+import type { StoreReader } from "./store";
 
 export type WatchFn = (this: void, event: MutationEvent) => void;
 
@@ -46,7 +46,7 @@ export class WatchRegistry {
     private failures = 0;
     private onError: ((this: void, message: string) => void) | undefined;
 
-    constructor(store: DatabaseStore, subscriptionId = "databaseio.watch") {
+    constructor(store: StoreReader, subscriptionId = "databaseio.watch") {
         store.subscribe(subscriptionId, (event) => {
             this.deliver(event);
         });
@@ -156,10 +156,10 @@ export class WatchRegistry {
     }
 }
 
-const registries = new LuaMap<DatabaseStore, WatchRegistry>();
+const registries = new LuaMap<StoreReader, WatchRegistry>();
 
 /** The one registry of `store` (created on first use). */
-export function watchesFor(store: DatabaseStore): WatchRegistry {
+export function watchesFor(store: StoreReader): WatchRegistry {
     let registry = registries.get(store);
     if (registry === undefined) {
         registry = new WatchRegistry(store);

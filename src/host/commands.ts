@@ -139,7 +139,7 @@ const COMMANDS: { [name: string]: Command } = {
         changesData: false,
         run: (s, args, out) => {
             for (const id of dbList(s, args[0])) {
-                // A database whose last core was removed is kept in memory (lifecycle.ts
+                // A database whose last core was removed is kept in memory (core/rounds.ts
                 // captureOrphans): it is backed up from there, so the host can keep a copy too.
                 let captured: { blob: string } | undefined = s.store.captureOne(id);
                 if (captured === undefined) {
@@ -204,7 +204,7 @@ const COMMANDS: { [name: string]: Command } = {
                 nextExactId: math.max(b.nextExactId, current.nextExactId),
                 commitSerial: current.commitSerial,
             };
-            const built = s.store.buildDatabase(snapshot, current.anchorId);
+            const built = s.store.buildDatabase(snapshot, current.anchorId, { committed: current.committed });
             if (!built.ok) {
                 out("restore refused: " + built.message);
                 return;
@@ -223,7 +223,6 @@ const COMMANDS: { [name: string]: Command } = {
                 }
                 kept = string.format("; the %d unit(s) it held were backed up as %s", held, written.value);
             }
-            built.value.committed = current.committed;
             s.store.installDatabase(built.value, "restore:" + args[0]);
             out(string.format("database '%s' restored from %s (%d unit(s)); it is saved at the next save%s", id, args[0], built.value.unitTotal(), kept));
         },

@@ -36,7 +36,7 @@
  * encode per change; status says so loudly.
  */
 import type { DatabaseStore } from "../core/store";
-import type { RebuildReport } from "../core/lifecycle";
+import type { RebuildReport } from "../core/rounds";
 import { findCores, readBlob, writeBlob, CoreItem, isCore, coreOf } from "./cores";
 import { Signal } from "./events";
 import { info, problem, warn } from "./log";

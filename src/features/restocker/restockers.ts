@@ -22,7 +22,7 @@ import { once } from "../../host/log";
 import { keyIdentifier } from "../../core/keys";
 import { countAvailable, planConsume } from "../../core/consume";
 import type { Ingredient } from "../../core/consume";
-import type { MutationEvent } from "../../core/events";
+import type { MutationEvent } from "../../core/mutationEvents";
 import { configTextOf, parseConfig, RestockConfig } from "./config";
 import { tagResolver } from "../shared/prefabTags";
 import { itemPrefab } from "../../host/itemPrefabs";

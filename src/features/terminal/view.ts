@@ -10,9 +10,9 @@
  * Direction is the same index read backwards. Every order is total (the mode's value, then name,
  * key, exact id), so pages are stable.
  */
-import type { DatabaseStore } from "../../core/store";
+import type { StoreReader } from "../../core/store";
 import type { Database } from "../../core/database";
-import type { MutationEvent } from "../../core/events";
+import type { MutationEvent } from "../../core/mutationEvents";
 import { ItemKey, keyIdentifier, keyQuality } from "../../core/keys";
 import { containsText } from "../shared/fieldText";
 import {
@@ -305,7 +305,7 @@ export class DatabaseView {
     version = 0;
 
     constructor(
-        private readonly store: DatabaseStore,
+        private readonly store: StoreReader,
         readonly dbId: string,
     ) {}
 

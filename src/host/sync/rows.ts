@@ -4,10 +4,10 @@
  * store's events name. Every subscriber of a database shares one of these.
  */
 import type { ItemKey } from "../../core/keys";
-import type { DatabaseStore } from "../../core/store";
+import type { StoreReader } from "../../core/store";
 import type { SyncRow } from "../../protocol/sync";
 
-export function summaryOf(store: DatabaseStore, dbId: string, key: ItemKey): SyncRow {
+export function summaryOf(store: StoreReader, dbId: string, key: ItemKey): SyncRow {
     const db = store.database(dbId);
     if (db === undefined) return { key, amount: 0, exact: 0, worst: 100 };
     const amount = db.amount(key);
@@ -31,7 +31,7 @@ export class DbRows {
     private count = 0;
 
     constructor(
-        private readonly store: DatabaseStore,
+        private readonly store: StoreReader,
         readonly dbId: string,
     ) {}
 

@@ -14,7 +14,7 @@
 import type { ItemKey } from "../../core/keys";
 import { isWellFormedKey } from "../../core/entries";
 import type { DatabaseStore } from "../../core/store";
-import type { MutationEvent } from "../../core/events";
+import type { MutationEvent } from "../../core/mutationEvents";
 import { Result } from "../../core/result";
 import type { WatchHandle, WatchRegistry } from "../../core/watch";
 import { DbRows } from "./rows";

@@ -5,11 +5,12 @@
 import { normalizeDatabaseId } from "./keys";
 import type { ItemKey } from "./keys";
 import type { ItemRecord } from "./record";
-import type { DatabaseSnapshot, ExactEntry } from "./snapshot";
+import type { DatabaseSnapshot, ExactEntry } from "./snapshotTypes";
 import { ok, refuse, Result } from "./result";
 import { isPositiveAmount } from "./amount";
 import { checkRecord, isWellFormedKey } from "./entries";
-import { Database, IdentifierCheck } from "./database";
+import { MutableDatabase, IdentifierCheck } from "./database";
+import type { Database } from "./database";
 import type { Lease } from "./lease";
 
 export function emptySnapshot(id: string): DatabaseSnapshot {
@@ -64,8 +65,8 @@ export function checkSnapshot(s: DatabaseSnapshot): Result<true> {
  * Working: the terminals that held them are emptied by the host when the save loads.
  * The snapshot must have passed checkSnapshot.
  */
-export function databaseFromSnapshot(s: DatabaseSnapshot, isKnownIdentifier: IdentifierCheck): Database {
-    const db = new Database(s.id, isKnownIdentifier);
+export function databaseFromSnapshot(s: DatabaseSnapshot, isKnownIdentifier: IdentifierCheck): MutableDatabase {
+    const db = new MutableDatabase(s.id, isKnownIdentifier);
     db.version = s.version;
     db.commitSerial = s.commitSerial;
     db.nextExactId = s.nextExactId;

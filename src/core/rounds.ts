@@ -13,13 +13,45 @@
  * core id. Losing cores are reported and stay inert: nothing reads or writes them.
  */
 import { normalizeDatabaseId } from "./keys";
-import type { DatabaseSnapshot } from "./snapshot";
+import type { DatabaseSnapshot } from "./snapshotTypes";
 import type { Result } from "./result";
 import { decodeSnapshot, encodeSnapshot } from "./codec";
 import type { DecodedBlob } from "./codec";
-import type { Database } from "./database";
-import { emptySnapshot, sameSnapshot } from "./snapshots";
-import type { DatabaseStore, InertAnchor } from "./store";
+import type { MutableDatabase } from "./database";
+import { emptySnapshot, sameSnapshot } from "./snapshotConvert";
+
+/** A core that claims a database another core already anchors: it stays inert until a rebuild. */
+export interface InertAnchor {
+    readonly anchorId: number;
+    readonly dbId: string;
+    readonly reason: string;
+}
+
+/**
+ * What the lifecycle needs from the store, and nothing more. The store hands an object of this
+ * shape to the functions below; this module never imports the store, so the two do not depend on
+ * each other, and these methods are not part of the store's public surface.
+ */
+export interface LifecycleStore {
+    /** Ids of every database, sorted. */
+    databaseIds(): string[];
+    /** The database with this id (any spelling), if the store has it. */
+    database(dbId: string): MutableDatabase | undefined;
+    /** The database whose core is `anchorId`, if any. */
+    databaseOfAnchor(anchorId: number): MutableDatabase | undefined;
+    /** A database built from `snapshot` (Committed and Working), not installed yet. */
+    buildDatabase(snapshot: DatabaseSnapshot, anchorId: number | undefined): Result<MutableDatabase>;
+    /** A read-only database that keeps `blob` untouched; not installed yet. */
+    buildUnreadable(dbId: string, anchorId: number | undefined, blob: string, reason: string): MutableDatabase;
+    /** Replaces every database, lease and inert core at once (a rebuild). */
+    installAll(databases: readonly MutableDatabase[], inert: readonly InertAnchor[], source: string): void;
+    /** Installs one database in place of the one with its id (its leases are dropped). */
+    installDatabase(db: MutableDatabase, source: string): void;
+    addInertAnchor(anchor: InertAnchor): void;
+    removeInertAnchor(anchorId: number): void;
+    /** Working + open leases of a database as a snapshot with the given commit serial. */
+    snapshotFor(dbId: string, commitSerial?: number): DatabaseSnapshot | undefined;
+}
 
 /** One Database Core as the host found it. */
 export interface AnchorBlob {
@@ -92,7 +124,7 @@ interface Candidate {
     readonly decoded?: DecodedBlob;
     readonly snapshot?: DatabaseSnapshot;
     /** Built once while classifying (to know it is usable) and reused if this core wins. */
-    readonly database?: Database;
+    readonly database?: MutableDatabase;
     readonly problem?: string;
 }
 
@@ -117,7 +149,7 @@ function underId(s: DatabaseSnapshot, id: string): DatabaseSnapshot {
     };
 }
 
-function classify(store: DatabaseStore, anchor: AnchorBlob, id: string): Candidate {
+function classify(store: LifecycleStore, anchor: AnchorBlob, id: string): Candidate {
     if (type(anchor.blob) !== "string") return { anchor, kind: "unreadable", problem: "the stored value is not text" };
     if (anchor.blob === "") return { anchor, kind: "empty" };
     const decoded = decodeSnapshot(anchor.blob);
@@ -167,7 +199,7 @@ function readOnlyReason(candidate: Candidate): string {
 }
 
 /** Builds the database a winning candidate stands for. */
-function databaseOf(store: DatabaseStore, winner: Candidate, id: string): Database {
+function databaseOf(store: LifecycleStore, winner: Candidate, id: string): MutableDatabase {
     if (winner.kind === "readable" && winner.database !== undefined) return winner.database;
     if (winner.kind === "empty") {
         const built = store.buildDatabase(emptySnapshot(id), winner.anchor.anchorId);
@@ -180,7 +212,7 @@ function databaseOf(store: DatabaseStore, winner: Candidate, id: string): Databa
  * Rebuilds every database from the cores of the loaded submarine. Everything in memory (Working,
  * leases, captures, earlier conflicts) is replaced; units leased at capture time are back in Working.
  */
-export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly AnchorBlob[]): RebuildReport {
+export function rebuildFromAnchors(store: LifecycleStore, anchors: readonly AnchorBlob[]): RebuildReport {
     const groups = new LuaMap<string, Candidate[]>();
     const ids: string[] = [];
     let nIds = 0;
@@ -201,7 +233,7 @@ export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly Ancho
         group.push(classify(store, anchor, id));
     }
     table.sort(ids);
-    const databases: Database[] = [];
+    const databases: MutableDatabase[] = [];
     let nDatabases = 0;
     const inert: InertAnchor[] = [];
     let nInert = 0;
@@ -259,7 +291,7 @@ export function rebuildFromAnchors(store: DatabaseStore, anchors: readonly Ancho
     return { databases: reports, messages };
 }
 
-function describeRebuild(id: string, winner: Candidate, db: Database, state: RebuiltState): string {
+function describeRebuild(id: string, winner: Candidate, db: MutableDatabase, state: RebuiltState): string {
     if (state === "read_only") return string.format("database '%s' is READ-ONLY: %s", id, db.readOnlyReason ?? "?");
     if (state === "new") return string.format("database '%s' starts empty in %s", id, coreName(winner.anchor.anchorId));
     return string.format(
@@ -272,7 +304,7 @@ function describeRebuild(id: string, winner: Candidate, db: Database, state: Reb
  * Encodes Working + open leases of one database with `serial`, and reads the blob back: the
  * snapshot kept as pending is exactly what a reload will see.
  */
-function encodeDatabase(store: DatabaseStore, db: Database, serial: number): { blob: string; snapshot: DatabaseSnapshot; problem?: string } {
+function encodeDatabase(store: LifecycleStore, db: MutableDatabase, serial: number): { blob: string; snapshot: DatabaseSnapshot; problem?: string } {
     const snapshot = store.snapshotFor(db.id, serial)!;
     const blob = encodeSnapshot(snapshot);
     const back = decodeSnapshot(blob);
@@ -285,12 +317,12 @@ function encodeDatabase(store: DatabaseStore, db: Database, serial: number): { b
     return { blob, snapshot: back.value.snapshot };
 }
 
-function isCapturable(db: Database | undefined): db is Database & { anchorId: number } {
+function isCapturable(db: MutableDatabase | undefined): db is MutableDatabase & { anchorId: number } {
     return db !== undefined && db.anchorId !== undefined && db.readOnlyReason === undefined;
 }
 
 /** Capture of one database, remembered as pending (commit serial = committed serial + 1). */
-export function captureDatabase(store: DatabaseStore, dbId: string): CapturedBlob | undefined {
+export function captureDatabase(store: LifecycleStore, dbId: string): CapturedBlob | undefined {
     const db = store.database(dbId);
     if (!isCapturable(db)) return undefined;
     const encoded = encodeDatabase(store, db, db.commitSerial + 1);
@@ -303,7 +335,7 @@ export function captureDatabase(store: DatabaseStore, dbId: string): CapturedBlo
  * The save capture: every anchored, writable database (sorted by id). Read-only databases are
  * skipped so their unreadable blob stays untouched; databases without a core cannot be saved.
  */
-export function captureAll(store: DatabaseStore): CapturedBlob[] {
+export function captureAll(store: LifecycleStore): CapturedBlob[] {
     const list: CapturedBlob[] = [];
     let nList = 0;
     for (const id of store.databaseIds()) {
@@ -317,7 +349,7 @@ export function captureAll(store: DatabaseStore): CapturedBlob[] {
  * Working + open leases of every anchored database under its committed serial, without making it
  * pending: for putting the live state into the cores when Lua stops (nothing reaches a save file).
  */
-export function captureVolatile(store: DatabaseStore): CapturedBlob[] {
+export function captureVolatile(store: LifecycleStore): CapturedBlob[] {
     const list: CapturedBlob[] = [];
     let nList = 0;
     for (const id of store.databaseIds()) {
@@ -334,7 +366,7 @@ export function captureVolatile(store: DatabaseStore): CapturedBlob[] {
  * Every writable database that has no core. Their blobs carry the current commit serial so a
  * restore from them is ordered like the save they stand in for; nothing becomes pending.
  */
-export function captureOrphans(store: DatabaseStore): CapturedOrphan[] {
+export function captureOrphans(store: LifecycleStore): CapturedOrphan[] {
     const list: CapturedOrphan[] = [];
     let n = 0;
     for (const id of store.databaseIds()) {
@@ -356,7 +388,7 @@ export function captureOrphans(store: DatabaseStore): CapturedOrphan[] {
  *   inert (no merge, no overwrite).
  * - The database already has a core: this one is a conflict and stays inert.
  */
-export function attachAnchor(store: DatabaseStore, anchor: AnchorBlob): AttachReport {
+export function attachAnchor(store: LifecycleStore, anchor: AnchorBlob): AttachReport {
     const id = normalizeDatabaseId(anchor.dbId);
     const anchorId = anchor.anchorId;
     const report = (state: AttachState, message: string): AttachReport => ({ state, dbId: id, anchorId, message });
