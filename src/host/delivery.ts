@@ -17,6 +17,7 @@
  * is done. Spawns land through EntitySpawner's queue on a later update (spawner.ts).
  */
 import type { DatabaseStore } from "../core/store";
+import type { Transaction } from "../core/transaction";
 import type { ItemRecord } from "../core/record";
 import type { ItemKey } from "../core/keys";
 import { makeKey } from "../core/keys";
@@ -29,6 +30,12 @@ import { problem, warn } from "./log";
 export const DELIVERY_TIMEOUT = 5;
 /** Less than one game update (1/60 s): a spawn queued this recently has not been processed yet. */
 const SAME_UPDATE = 1 / 120;
+
+/** Books one delivered unit of a lease in `tx`: an exact entry by its id, a counted unit by key. */
+export function consumeUnit(tx: Transaction, leaseId: number, epoch: number, key: ItemKey, exactId: number | undefined): void {
+    if (exactId !== undefined) tx.consumeExactFromLease(leaseId, epoch, exactId);
+    else tx.consumeFromLease(leaseId, epoch, key, 1);
+}
 
 interface WaitingUnit {
     readonly key: ItemKey;
@@ -131,8 +138,7 @@ export class Deliveries<T> {
             }
             if (landed.placed) {
                 const tx = this.store.transaction(delivery.dbId, "spawner");
-                if (exactId !== undefined) tx.consumeExactFromLease(delivery.leaseId, delivery.epoch, exactId);
-                else tx.consumeFromLease(delivery.leaseId, delivery.epoch, key, 1);
+                consumeUnit(tx, delivery.leaseId, delivery.epoch, key, exactId);
                 const consumed = tx.commit();
                 if (!consumed.ok) problem(this.options.unit + " could not be consumed from its lease: " + consumed.message);
                 this.unitDone(delivery);
@@ -205,8 +211,7 @@ export class Deliveries<T> {
             if (now - delivery.startedAt < SAME_UPDATE) {
                 const tx = this.store.transaction(delivery.dbId, "spawner (stop)");
                 for (const [, unit] of delivery.waiting) {
-                    if (unit.exactId !== undefined) tx.consumeExactFromLease(delivery.leaseId, delivery.epoch, unit.exactId);
-                    else tx.consumeFromLease(delivery.leaseId, delivery.epoch, unit.key, 1);
+                    consumeUnit(tx, delivery.leaseId, delivery.epoch, unit.key, unit.exactId);
                 }
                 const consumed = tx.commit();
                 if (consumed.ok) delivery.deliveredAtStop = true;
