@@ -25,6 +25,7 @@ import { plainRecordOf } from "../core/entries";
 import type { RemovalLedger } from "./removals";
 import { spawnRecord } from "./spawner";
 import { problem, warn } from "./log";
+import type { SettleReason } from "./savePhases";
 
 /** Seconds after which a spawn the game never performed is given up and its units return. */
 export const DELIVERY_TIMEOUT = 5;
@@ -237,6 +238,12 @@ export class Deliveries<T> {
                 problem(string.format("%s given up at a save could not return to '%s': %s", this.options.what, delivery.dbId, closed.message));
             }
         }
+    }
+
+    /** The save phases' "spawns" step: Lua stopping or the first save step (others: nothing to do). */
+    settleFor(reason: SettleReason): void {
+        if (reason === "stop") this.settleForStop();
+        else if (reason === "save") this.settleForSave();
     }
 
     /** A rebuild or rollback dropped every lease: forget the deliveries (late items are removed again). */

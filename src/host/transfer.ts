@@ -44,7 +44,8 @@ export interface ExtractTicket {
 
 export class Transfer {
     floorDrops = 0;
-    private readonly deliveries: Deliveries<undefined>;
+    /** Its units on their way (the think sweep and the save phases drive it). */
+    readonly deliveries: Deliveries<undefined>;
 
     constructor(
         private readonly store: DatabaseStore,
@@ -138,21 +139,6 @@ export class Transfer {
     private abandon<T>(leaseId: number, epoch: number, reason: Result<T>): Result<T> {
         this.store.closeLease(leaseId, epoch, "spawner");
         return reason;
-    }
-
-    /** think: give up on spawns the game never performed. */
-    sweep(): void {
-        this.deliveries.sweep();
-    }
-
-    /** Lua is stopping (reloadlua): see Deliveries.settleForStop. */
-    settleForStop(): void {
-        this.deliveries.settleForStop();
-    }
-
-    /** The first save step: spawns still queued are given up (Deliveries.settleForSave). */
-    settleForSave(): void {
-        this.deliveries.settleForSave();
     }
 
     /** A rebuild dropped every lease: forget the trackers (their callbacks find no live lease). */

@@ -38,7 +38,8 @@ export interface Pull extends PullRequest {
 const OWNER_PREFIX = "spawn:fabricator:";
 
 export class FabricatorPulls {
-    private readonly deliveries: Deliveries<Pull>;
+    /** Its units on their way (the think sweep and the save phases drive it). */
+    readonly deliveries: Deliveries<Pull>;
     /** Fabricator item id -> the lease of its pull (on its way while that delivery is). */
     private byFab = new LuaMap<number, number>();
 
@@ -87,21 +88,6 @@ export class FabricatorPulls {
         this.byFab.set(fabId, lease.id);
         this.deliveries.start(lease.id, lease.epoch, req.dbId, req.fab.InputContainer.Inventory, pull, (key) => recordOf(key, taken.value));
         return taken;
-    }
-
-    /** think: spawns that never arrived are given up; their units return. */
-    sweep(): void {
-        this.deliveries.sweep();
-    }
-
-    /** Lua is stopping (reloadlua): as for extracts (Deliveries.settleForStop). */
-    settleForStop(): void {
-        this.deliveries.settleForStop();
-    }
-
-    /** The first save step: spawns still queued are given up (Deliveries.settleForSave). */
-    settleForSave(): void {
-        this.deliveries.settleForSave();
     }
 
     /** A rebuild or rollback dropped every lease: forget the pulls (late items are removed again). */
