@@ -38,7 +38,6 @@ import { makeMarker, stripMarker } from "./marker";
 import type { ViewRow } from "./row";
 import { itemPrefab } from "../../host/itemPrefabs";
 
-
 export interface PlacedItem {
     readonly item: Item;
     readonly key: ItemKey;
