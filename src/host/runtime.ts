@@ -64,8 +64,7 @@ export function startHost(): HostServices {
     // Spawns still queued are given up (save) or counted (stop); then every pending removal
     // settles, after the devices queued theirs and before anything is encoded.
     phases.on("spawns", "transfer", (reason) => {
-        if (reason === "stop") transfer.settleForStop();
-        else if (reason === "save") transfer.settleForSave();
+        transfer.deliveries.settleFor(reason);
     });
     phases.on("removals", "removals", (reason) => {
         if (reason === "stop") removals.settleCallbacksOnly();
@@ -96,7 +95,7 @@ export function startHost(): HostServices {
         removals.onItemRemoved(item, Submarine.Unloading === true);
     });
     addHook("think", HOOK + "sweep", () => {
-        transfer.sweep();
+        transfer.deliveries.sweep();
     });
     lifecycle.install();
     installPropertyGuard(now);

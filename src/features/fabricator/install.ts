@@ -54,11 +54,10 @@ export function installFabricators(s: HostServices): Fabricators | undefined {
         fabricators.pulls.reset();
     });
     s.phases.on("pulls", "fabricators", (reason) => {
-        if (reason === "stop") fabricators.pulls.settleForStop();
-        else if (reason === "save") fabricators.pulls.settleForSave();
+        fabricators.pulls.deliveries.settleFor(reason);
     });
     addHook("think", HOOK + "think", () => {
-        fabricators.pulls.sweep();
+        fabricators.pulls.deliveries.sweep();
     });
     return fabricators;
 }

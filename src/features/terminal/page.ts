@@ -30,15 +30,13 @@ import type { ItemRecord } from "../../core/record";
 import { ok, refuse, RefusalCode, Result } from "../../core/result";
 import type { HostServices } from "../../host/runtime";
 import { spawnRecord } from "../../host/spawner";
+import { consumeUnit, DELIVERY_TIMEOUT } from "../../host/delivery";
 import { itemSignature, nestedItems, readRecord, recordSignature } from "../../host/records";
 import { blockedReason } from "../../host/policy";
 import { problem, warn } from "../../host/log";
 import { makeMarker, stripMarker } from "./marker";
 import type { ViewRow } from "./row";
 import { itemPrefab } from "../../host/itemPrefabs";
-
-/** Seconds after which spawns the game never performed are given up (their units return). */
-export const SPAWN_TIMEOUT = 5;
 
 export interface PlacedItem {
     readonly item: Item;
@@ -340,7 +338,7 @@ export class LeasePage {
     /** think: spawns that never arrived return their units. */
     sweep(now: number): void {
         const batch = this.batch;
-        if (batch === undefined || now - batch.startedAt <= SPAWN_TIMEOUT) return;
+        if (batch === undefined || now - batch.startedAt <= DELIVERY_TIMEOUT) return;
         this.batch = undefined;
         const missing = batch.outstanding;
         // A tree whose root landed (a part of it never came) goes back once what landed is
@@ -458,8 +456,7 @@ export class LeasePage {
         for (const p of taken) {
             this.placed.delete(p.item.ID);
             stripMarker(p.item);
-            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
         }
         const result = tx.commit();
         if (!result.ok) problem("terminal could not book taken items: " + result.message);
@@ -483,8 +480,7 @@ export class LeasePage {
             this.returnUnit(p.key, p.exactId, p.epoch);
         } else {
             const tx = this.services.store.transaction(this.dbId, this.source);
-            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
             const result = tx.commit();
             if (!result.ok) this.fenced(result.code, result.message);
         }
@@ -575,8 +571,7 @@ export class LeasePage {
             const tx = this.services.store.transaction(this.dbId, this.source);
             for (const p of taken) {
                 stripMarker(p.item);
-                if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-                else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+                consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
             }
             const result = tx.commit();
             if (!result.ok) problem("terminal could not book taken items: " + result.message);
@@ -595,8 +590,7 @@ export class LeasePage {
         if (this.dead) return true;
         const blocked = blockedReason(p.item);
         const tx = this.services.store.transaction(this.dbId, this.source);
-        if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-        else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+        consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
         if (blocked === undefined) tx.insert(readRecord(p.item), 1);
         else warn(string.format("a changed %s fell out of its removed terminal and stays: %s", p.key, blocked.message));
         const result = tx.commit();
@@ -673,8 +667,7 @@ export class LeasePage {
         for (const p of left) {
             this.placed.delete(p.item.ID);
             stripMarker(p.item);
-            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
         }
         for (const p of changed) {
             const blocked = blockedReason(p.item);
@@ -685,8 +678,7 @@ export class LeasePage {
             }
             this.placed.delete(p.item.ID);
             this.savedCopies.set(p.item.ID, nestedItems(p.item, []));
-            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
             tx.insert(readRecord(p.item), 1);
         }
         const result = tx.commit();
@@ -717,8 +709,7 @@ export class LeasePage {
         for (const p of taken) {
             this.placed.delete(p.item.ID);
             stripMarker(p.item);
-            if (p.exactId !== undefined) tx.consumeExactFromLease(this.leaseId, p.epoch, p.exactId);
-            else tx.consumeFromLease(this.leaseId, p.epoch, p.key, 1);
+            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
         }
         const result = tx.commit();
         if (!result.ok) problem("terminal could not book taken items: " + result.message);
