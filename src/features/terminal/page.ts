@@ -450,7 +450,16 @@ export class LeasePage {
                 this.edited = true;
             }
         }
-        if (taken.length === 0) return 0;
+        if (nTaken === 0) return 0;
+        this.bookTaken(taken);
+        return nTaken;
+    }
+
+    /**
+     * Books placed items as taken, in one transaction (by item id, so the order never depends
+     * on table iteration): each leaves the page's books, loses its marker and is consumed.
+     */
+    private bookTaken(taken: PlacedItem[]): void {
         table.sort(taken, (a, b) => a.item.ID < b.item.ID);
         const tx = this.services.store.transaction(this.dbId, this.source);
         for (const p of taken) {
@@ -460,7 +469,6 @@ export class LeasePage {
         }
         const result = tx.commit();
         if (!result.ok) problem("terminal could not book taken items: " + result.message);
-        return taken.length;
     }
 
     /**
@@ -567,15 +575,7 @@ export class LeasePage {
             }
             this.returnUnit(p.key, p.exactId, p.epoch);
         }
-        if (nTaken > 0 && !this.dead) {
-            const tx = this.services.store.transaction(this.dbId, this.source);
-            for (const p of taken) {
-                stripMarker(p.item);
-                consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
-            }
-            const result = tx.commit();
-            if (!result.ok) problem("terminal could not book taken items: " + result.message);
-        }
+        if (nTaken > 0 && !this.dead) this.bookTaken(taken);
         this.close();
         return dropped;
     }
@@ -659,16 +659,9 @@ export class LeasePage {
                 nChanged++;
             }
         }
-        table.sort(left, (a, b) => a.item.ID < b.item.ID);
-        table.sort(changed, (a, b) => a.item.ID < b.item.ID);
         this.savedWithPlayer = true;
-        if (nLeft + nChanged === 0) return;
-        const tx = this.services.store.transaction(this.dbId, this.source);
-        for (const p of left) {
-            this.placed.delete(p.item.ID);
-            stripMarker(p.item);
-            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
-        }
+        if (nLeft > 0) this.bookTaken(left);
+        table.sort(changed, (a, b) => a.item.ID < b.item.ID);
         for (const p of changed) {
             const blocked = blockedReason(p.item);
             if (blocked !== undefined) {
@@ -676,13 +669,18 @@ export class LeasePage {
                 warn(string.format("a changed %s on a carried page is saved as it was leased: %s", p.key, blocked.message));
                 continue;
             }
-            this.placed.delete(p.item.ID);
-            this.savedCopies.set(p.item.ID, nestedItems(p.item, []));
+            // One transaction per item: the page's books change only with the database's.
+            const tx = this.services.store.transaction(this.dbId, this.source);
             consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
             tx.insert(readRecord(p.item), 1);
+            const result = tx.commit();
+            if (!result.ok) {
+                this.fenced(result.code, result.message);
+                continue;
+            }
+            this.placed.delete(p.item.ID);
+            this.savedCopies.set(p.item.ID, nestedItems(p.item, []));
         }
-        const result = tx.commit();
-        if (!result.ok) this.fenced(result.code, result.message);
     }
 
     /**
@@ -703,16 +701,7 @@ export class LeasePage {
             taken[nTaken] = p;
             nTaken++;
         }
-        if (nTaken === 0) return;
-        table.sort(taken, (a, b) => a.item.ID < b.item.ID);
-        const tx = this.services.store.transaction(this.dbId, this.source);
-        for (const p of taken) {
-            this.placed.delete(p.item.ID);
-            stripMarker(p.item);
-            consumeUnit(tx, this.leaseId, p.epoch, p.key, p.exactId);
-        }
-        const result = tx.commit();
-        if (!result.ok) problem("terminal could not book taken items: " + result.message);
+        if (nTaken > 0) this.bookTaken(taken);
     }
 
     /**
